@@ -1,0 +1,184 @@
+"""The command line: the only place that reads the clock for commands and turns
+errors into messages and exit codes. Heavy imports (textual, fsrs) happen
+inside the commands that need them, so `trainer import` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import click
+
+from trainer.errors import TrainerError
+
+EXIT_ERROR = 1
+
+
+@dataclass
+class Context:
+    db_option: str | None
+
+    @property
+    def db_path(self) -> Path:
+        from trainer.config import db_path
+
+        return db_path(self.db_option)
+
+    def settings(self):
+        from trainer.config import load_settings
+
+        return load_settings()
+
+    def open(self, *, create: bool = True):
+        from trainer.store import open_db
+
+        return open_db(self.db_path, create=create)
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_option", metavar="PATH", help="Database file (default: $TRAINER_DB, else your user data folder).")
+@click.version_option(package_name="trainer")
+@click.pass_context
+def cli(ctx: click.Context, db_option: str | None) -> None:
+    """Spaced repetition for what you keep in Markdown.
+
+    With no command, opens the daily review on your decks.
+    """
+    ctx.obj = Context(db_option)
+    if ctx.invoked_subcommand is None:
+        _open_app(ctx.obj, deck=None, straight_to_review=False)
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.pass_obj
+def import_command(obj: Context, paths: tuple[str, ...], dry_run: bool) -> None:
+    """Import deck files and folders (*.md, recursively)."""
+    from trainer.importer import import_paths
+    from trainer.import_report import format_report
+    from trainer.store import open_db
+
+    if dry_run and not obj.db_path.exists():
+        # Nothing to compare with and nothing may be written: diff against an empty database.
+        store = open_db(":memory:")
+    else:
+        store = obj.open()
+    with store:
+        report = import_paths(store, list(paths), now_utc(), dry_run=dry_run)
+    out, err = format_report(report)
+    click.echo(out)
+    if err:
+        click.echo(err, err=True)
+    if not report.ok:
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@click.option("--deck", metavar="NAME", help="Review one deck only.")
+@click.pass_obj
+def review(obj: Context, deck: str | None) -> None:
+    """Open the review straight on the first card due."""
+    _open_app(obj, deck=deck, straight_to_review=True)
+
+
+@cli.command()
+@click.pass_obj
+def config(obj: Context) -> None:
+    """Show where the settings live and what is in force."""
+    from trainer.config import config_path, fields_in_force
+
+    path = config_path()
+    settings = obj.settings()
+    click.echo(f"settings file: {path}" + ("" if path.exists() else " (not created yet: defaults in force)"))
+    click.echo(f"database:      {obj.db_path}")
+    click.echo("")
+    for name, value in fields_in_force(settings):
+        click.echo(f"{name} = {value}")
+
+
+@cli.command()
+@click.option("--deck", metavar="NAME", help="One deck only.")
+@click.option("--days", type=click.IntRange(1, 3660), default=84, show_default=True, help="Days of activity to show.")
+@click.option("--on", "on_date", metavar="DATE", help="Interview day for the memory forecast (YYYY-MM-DD; default: in 7 days).")
+@click.option("--json", "as_json", is_flag=True, help="Print everything as one JSON document.")
+@click.pass_obj
+def stats(obj: Context, deck: str | None, days: int, on_date: str | None, as_json: bool) -> None:
+    """What you have learned, what is coming, and whether you are ready."""
+    from trainer.stats_view import run_stats
+
+    target = _parse_date(on_date) if on_date else None
+    sys.exit(run_stats(obj.db_path, obj.settings(), now_utc(), deck=deck, days=days, on=target, as_json=as_json))
+
+
+@cli.command()
+@click.option("--deck", metavar="NAME", help="Fit on one deck's history only.")
+@click.option("--dry-run", is_flag=True, help="Report the scores; save nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--retention", is_flag=True, help="Also suggest a desired retention and its daily workload.")
+@click.pass_obj
+def optimize(obj: Context, deck: str | None, dry_run: bool, as_json: bool, retention: bool) -> None:
+    """Fit FSRS to your own review history, and keep it only if it predicts better."""
+    from trainer.optimize_view import run_optimize
+
+    sys.exit(run_optimize(obj.db_path, now_utc(), deck=deck, dry_run=dry_run, as_json=as_json, retention=retention))
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise TrainerError(f"--on: {text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool) -> None:
+    from trainer.first_run import import_bundled_if_empty
+
+    settings = obj.settings()
+    with obj.open() as store:
+        greeting = import_bundled_if_empty(store, now_utc())
+    if greeting and not sys.stdout.isatty():
+        click.echo(greeting)
+    from trainer.tui.app import run_app
+
+    run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting)
+
+
+def main() -> None:
+    """Entry point: run the CLI; errors become one clear line on stderr, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except TrainerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except sqlite3.OperationalError as exc:
+        click.echo(f"error: the database could not be used: {exc} (is another program writing to it?)", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        if os.environ.get("TRAINER_DEBUG"):
+            raise
+        click.echo(
+            f"error: unexpected {type(exc).__name__}: {exc}\n"
+            "This is a bug in trainer; run again with TRAINER_DEBUG=1 to see the traceback.",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,217 @@
+"""Settings and paths.
+
+The database lives at `platformdirs.user_data_dir("trainer")/trainer.db`
+unless `--db PATH` or TRAINER_DB says otherwise; settings live in
+`user_config_dir("trainer")/config.toml` unless TRAINER_CONFIG says otherwise.
+Nothing here touches the disk at import time.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
+from pathlib import Path
+
+from trainer.errors import ConfigError
+
+APP_NAME = "trainer"
+STEP_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+STEP_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+PARAMETER_COUNT = 21
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "trainer.db"
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--db beats TRAINER_DB beats the platform's user data folder."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("TRAINER_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+def config_path() -> Path:
+    env = os.environ.get("TRAINER_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def bundled_decks_dir() -> Path:
+    """The decks shipped with the program: inside the installed package, or the checkout's decks/."""
+    here = Path(__file__).resolve().parent
+    installed = here / "decks"
+    if installed.is_dir():
+        return installed
+    return here.parent / "decks"
+
+
+def parse_step(text: str, key: str) -> timedelta:
+    match = STEP_RE.match(str(text))
+    if not match:
+        raise ConfigError(
+            f"{key}: {text!r} is not a step; write a number and a unit, like \"1m\", \"10m\", \"1h\" or \"1d\""
+        )
+    seconds = float(match.group(1)) * STEP_UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ConfigError(f"{key}: steps must be longer than zero, got {text!r}")
+    return timedelta(seconds=seconds)
+
+
+def format_step(step: timedelta) -> str:
+    seconds = int(step.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What is in force; every field can be set in config.toml."""
+
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    day_starts_at: int = 4
+    learning_steps: tuple[str, ...] = ("1m", "10m")
+    relearning_steps: tuple[str, ...] = ("10m",)
+    maximum_interval: int = 36500
+    fuzz: bool = True
+    # Fitted by `trainer optimize`; empty means FSRS's defaults.
+    parameters: tuple[float, ...] = ()
+    parameters_fitted_at: str = ""
+    parameters_fitted_on: int = 0
+    source: str = field(default="defaults", compare=False)
+
+    @property
+    def learning_deltas(self) -> tuple[timedelta, ...]:
+        return tuple(parse_step(s, "learning_steps") for s in self.learning_steps)
+
+    @property
+    def relearning_deltas(self) -> tuple[timedelta, ...]:
+        return tuple(parse_step(s, "relearning_steps") for s in self.relearning_steps)
+
+    def validated(self) -> "Settings":
+        """Return self, or raise ConfigError naming the first bad key."""
+        _check_number("desired_retention", self.desired_retention, float, 0.7, 0.99)
+        _check_number("new_per_day", self.new_per_day, int, 0, 100_000)
+        _check_number("reviews_per_day", self.reviews_per_day, int, 0, 1_000_000)
+        _check_number("day_starts_at", self.day_starts_at, int, 0, 23)
+        _check_number("maximum_interval", self.maximum_interval, int, 1, 36500)
+        if not isinstance(self.fuzz, bool):
+            raise ConfigError(f"fuzz: must be true or false, got {self.fuzz!r}")
+        for key in ("learning_steps", "relearning_steps"):
+            value = getattr(self, key)
+            if not isinstance(value, (list, tuple)):
+                raise ConfigError(f'{key}: must be a list like ["1m", "10m"], got {value!r}')
+            for step in value:
+                parse_step(step, key)
+        if self.parameters:
+            if len(self.parameters) != PARAMETER_COUNT or not all(
+                isinstance(p, (int, float)) and math.isfinite(p) for p in self.parameters
+            ):
+                raise ConfigError(
+                    f"parameters: must be a list of {PARAMETER_COUNT} numbers (as written by "
+                    "`trainer optimize`), or be removed to use FSRS's defaults"
+                )
+        return self
+
+
+def _check_number(key: str, value, kind, low, high) -> None:
+    ok_type = isinstance(value, (int, float)) if kind is float else isinstance(value, int)
+    if isinstance(value, bool) or not ok_type:
+        raise ConfigError(f"{key}: must be a {'number' if kind is float else 'whole number'}, got {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(f"{key}: must be between {low} and {high}, got {value!r}")
+
+
+KNOWN_KEYS = {f.name for f in fields(Settings)} - {"source"}
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings file (missing file: defaults); raise ConfigError on a bad one."""
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the settings file: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting {unknown[0]!r}; known settings are: {', '.join(sorted(KNOWN_KEYS))}"
+        )
+    values = {}
+    for key, value in data.items():
+        if key in ("learning_steps", "relearning_steps", "parameters") and isinstance(value, list):
+            value = tuple(value)
+        values[key] = value
+    settings = replace(Settings(), **values, source=str(path))
+    try:
+        return settings.validated()
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write every setting (atomically: a crash leaves the old file whole)."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# trainer settings; `trainer config` shows what is in force.", ""]
+    for f in fields(Settings):
+        if f.name == "source":
+            continue
+        value = getattr(settings, f.name)
+        if f.name.startswith("parameters") and not value:
+            continue
+        lines.append(f"{f.name} = {_toml_value(value)}")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def fields_in_force(settings: Settings) -> list[tuple[str, str]]:
+    """(name, TOML value) of every setting, for `trainer config`."""
+    rows = []
+    for f in fields(Settings):
+        if f.name == "source":
+            continue
+        value = getattr(settings, f.name)
+        if f.name == "parameters" and not value:
+            rows.append((f.name, "[]  # FSRS defaults; `trainer optimize` fits your own"))
+            continue
+        if f.name.startswith("parameters_fitted") and not value:
+            continue
+        rows.append((f.name, _toml_value(value)))
+    return rows

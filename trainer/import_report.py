@@ -1,0 +1,42 @@
+"""The text an import prints: a line per deck, a total, and the problems."""
+
+from __future__ import annotations
+
+from trainer.importer import ImportReport
+
+COUNTS = ("added", "updated", "unchanged", "retired")
+
+
+def _counts(get) -> str:
+    parts = [f"{get(name)} {name}" for name in COUNTS]
+    restored = get("restored")
+    if restored:
+        parts.append(f"{restored} restored")
+    return ", ".join(parts)
+
+
+def format_report(report: ImportReport) -> tuple[str, str]:
+    """(what goes to stdout, what goes to stderr)."""
+    lines = []
+    if report.dry_run:
+        lines.append("Dry run: nothing is written.")
+    width = max((len(deck.path) for deck in report.decks), default=0)
+    for deck in report.decks:
+        if deck.skipped:
+            lines.append(f"{deck.path:<{width}}  skipped: {len(deck.errors)} error(s), its cards are unchanged")
+            continue
+        lines.append(f"{deck.path:<{width}}  {_counts(lambda n: getattr(deck, n))}")
+    for deck in report.decks:
+        lines.extend(f"  note: {note}" for note in deck.notes)
+    if not report.decks and not report.errors:
+        lines.append("No deck files (*.md) found.")
+    lines.append(f"total: {_counts(report.total)}" + (" (dry run)" if report.dry_run else ""))
+
+    problems = [str(error).replace(":0:", ":") for error in report.all_errors]
+    skipped = sum(1 for deck in report.decks if deck.skipped)
+    if skipped:
+        problems.append(
+            f"{skipped} file(s) had errors and were skipped whole; their cards are as before. "
+            "Fix the lines above and import again."
+        )
+    return "\n".join(lines), "\n".join(problems)

@@ -1,0 +1,271 @@
+"""Deck files -> the store: diff against what is there, retire what disappeared.
+
+A file whose content hash is unchanged is skipped without parsing. A file with
+any error is skipped whole, so its cards stay exactly as they were; the other
+files still import. Cards are matched by key (trainer.identity), never by file,
+so a card moved to another deck keeps its history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from trainer.model import ParsedCard, ParseError, Status
+from trainer.parse import parse_deck
+from trainer.store import Store
+from trainer.store import cards as card_table
+
+# Fields whose change counts as "updated" in the report; a card that only
+# moved lines is rewritten silently.
+COUNTED_FIELDS = ("kind", "deck", "path", "section", "prompt", "answer", "extra", "sibling")
+
+
+@dataclass
+class DeckReport:
+    path: str  # as shown to the user
+    title: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    restored: int = 0
+    errors: list[ParseError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> bool:
+        return bool(self.errors)
+
+
+@dataclass
+class ImportReport:
+    decks: list[DeckReport] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)  # not tied to one deck
+    dry_run: bool = False
+
+    def total(self, name: str) -> int:
+        return sum(getattr(deck, name) for deck in self.decks)
+
+    @property
+    def all_errors(self) -> list[ParseError]:
+        return self.errors + [e for deck in self.decks for e in deck.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.all_errors
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user would type it: relative to here when it is below here."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts[:-1])
+
+
+def find_deck_files(paths: list[str | Path]) -> tuple[list[Path], list[Path], list[ParseError]]:
+    """(deck files, folders searched, errors) for the paths given on the command line."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    errors: list[ParseError] = []
+    for given in paths:
+        path = Path(given).expanduser()
+        if path.is_dir():
+            root = path.resolve()
+            folders.append(root)
+            found = sorted(p for p in root.rglob("*.md") if p.is_file() and not _hidden(p, root))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path.resolve())
+        else:
+            errors.append(ParseError(str(given), 0, "no such file or folder"))
+    unique = list(dict.fromkeys(files))
+    return unique, folders, errors
+
+
+@dataclass
+class _Loaded:
+    path: Path
+    shown: str
+    digest: str
+    report: DeckReport
+    cards: tuple[ParsedCard, ...] = ()
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def _read(path: Path, shown: str) -> tuple[str | None, str, ParseError | None]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, "", ParseError(shown, 1, f"cannot read the file: {exc.strerror}; check its permissions")
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        return data.decode("utf-8"), digest, None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, digest, ParseError(
+            shown, line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        )
+
+
+def _content_row(card: ParsedCard, deck: str, path: str) -> dict:
+    return {
+        "key": card.key,
+        "kind": card.kind.value,
+        "deck": deck,
+        "path": path,
+        "section": card.section,
+        "prompt": card.prompt,
+        "answer": card.answer,
+        "extra": json.dumps(card.extra, ensure_ascii=False, sort_keys=True),
+        "sibling": card.sibling,
+        "source_line": card.line,
+    }
+
+
+def import_paths(store: Store, paths: list[str | Path], now: datetime, *, dry_run: bool = False) -> ImportReport:
+    """Import deck files and folders; with dry_run, report the same and write nothing."""
+    files, folders, errors = find_deck_files(paths)
+    report = ImportReport(errors=errors, dry_run=dry_run)
+    try:
+        with store.atomic():
+            _import(store, files, folders, now, report)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report
+
+
+def _import(store: Store, files: list[Path], folders: list[Path], now: datetime, report: ImportReport) -> None:
+    known_decks = card_table.decks_by_path(store)
+    unchanged_paths: list[str] = []
+    loaded: list[_Loaded] = []
+    for path in files:
+        shown = display_path(path)
+        text, digest, error = _read(path, shown)
+        known = known_decks.get(str(path))
+        if known is not None and digest == known["content_hash"]:
+            report.decks.append(DeckReport(shown, known["name"], unchanged=known["card_count"]))
+            unchanged_paths.append(str(path))
+            continue
+        deck = DeckReport(shown, path.stem)
+        report.decks.append(deck)
+        if error:
+            deck.errors.append(error)
+            continue
+        parsed = parse_deck(text, shown)
+        deck.title = parsed.title
+        deck.errors.extend(parsed.errors)
+        if not deck.errors:
+            loaded.append(_Loaded(path, shown, digest, deck, parsed.cards))
+
+    # The same card in two files is an error in the later file.
+    claimed = card_table.active_keys_in_paths(store, unchanged_paths)
+    owner: dict[str, tuple[str, int]] = {}
+    existing_lines = {key: (display_path(path), 0) for key, path in claimed.items()}
+    good: list[_Loaded] = []
+    for item in loaded:
+        clashes = []
+        for card in item.cards:
+            first = owner.get(card.key) or existing_lines.get(card.key)
+            if first:
+                where = f"{first[0]}:{first[1]}" if first[1] else first[0]
+                clashes.append(
+                    ParseError(item.shown, card.line, f"the same card is already in {where}; keep one of them")
+                )
+        if clashes:
+            item.report.errors.extend(clashes)
+            continue
+        for card in item.cards:
+            owner[card.key] = (item.shown, card.line)
+        good.append(item)
+    claimed_keys = set(claimed) | set(owner)
+
+    existing = card_table.content_by_key(store)
+    by_path: dict[str, list[str]] = {}
+    for key, old in existing.items():
+        by_path.setdefault(old["path"], []).append(key)
+    for item in good:
+        _apply_deck(store, item, existing, by_path.get(str(item.path), []), claimed_keys, now)
+
+    # A deck file that vanished from a folder we were given: retire its cards.
+    seen = {str(p) for p in files}
+    for path, deck in known_decks.items():
+        if path in seen or not any(Path(path).is_relative_to(folder) for folder in folders):
+            continue
+        gone = [k for k, p in card_table.active_keys_in_paths(store, [path]).items() if k not in claimed_keys]
+        card_table.set_status(store, gone, Status.RETIRED, now)
+        card_table.delete_deck(store, path)
+        vanished = DeckReport(display_path(path), deck["name"], retired=len(gone))
+        vanished.notes.append("the file is gone; its cards are retired (history kept)")
+        report.decks.append(vanished)
+
+
+def _apply_deck(
+    store: Store, item: _Loaded, existing: dict[str, dict], keys_of_file: list[str], claimed: set[str], now: datetime
+) -> None:
+    deck = item.report
+    path = str(item.path)
+    inserts, updates = [], []
+    added_cards: list[ParsedCard] = []
+    for card in item.cards:
+        row = _content_row(card, deck.title, path)
+        old = existing.get(card.key)
+        if old is None:
+            row["status"] = Status.ACTIVE.value
+            inserts.append(row)
+            added_cards.append(card)
+            deck.added += 1
+            continue
+        if old["status"] == Status.RETIRED.value:
+            row["status"] = Status.ACTIVE.value
+            deck.restored += 1
+        else:
+            row["status"] = old["status"]  # a suspended card stays suspended
+            if any(row[c] != old[c] for c in COUNTED_FIELDS):
+                deck.updated += 1
+            else:
+                deck.unchanged += 1
+        if any(row[c] != old[c] for c in ("status", "source_line") + COUNTED_FIELDS):
+            updates.append(row)
+    card_table.insert_cards(store, inserts, now)
+    card_table.update_cards(store, updates, now)
+
+    keys_here = {card.key for card in item.cards}
+    retired = [
+        key
+        for key in keys_of_file
+        if existing[key]["status"] != Status.RETIRED.value and key not in keys_here and key not in claimed
+    ]
+    card_table.set_status(store, retired, Status.RETIRED, now)
+    deck.retired = len(retired)
+    _note_prompt_edits(deck, added_cards, [existing[k] for k in retired])
+    card_table.upsert_deck(store, path, deck.title, item.digest, len(item.cards), now)
+
+
+def _note_prompt_edits(deck: DeckReport, added: list[ParsedCard], retired: list[dict]) -> None:
+    """Say so when a card looks edited on its prompt side: that makes a new card."""
+    by_answer = {(old["kind"], old["answer"]): old for old in retired}
+    by_line = {(old["kind"], old["source_line"]): old for old in retired}
+    for card in added:
+        old = by_answer.get((card.kind.value, card.answer)) or by_line.get((card.kind.value, card.line))
+        if old is None:
+            continue
+        deck.notes.append(
+            f"{deck.path}:{card.line}: the prompt changed, so this is a new card and the old one "
+            "(with its history) is retired; pin cards with <!-- id: name --> to keep history through prompt edits"
+        )

@@ -1,0 +1,146 @@
+"""The plain data the core passes around: frozen dataclasses, stdlib only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum, IntEnum
+
+
+class CardKind(str, Enum):
+    CONTRAST = "contrast"
+    PAIR = "pair"
+    LADDER = "ladder"
+    FAQ = "faq"
+
+
+class Rating(IntEnum):
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+class Status(str, Enum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+    SUSPENDED = "suspended"
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """One problem in a deck file, located by line."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParsedCard:
+    """A card as written in a deck, before it meets the database.
+
+    `prompt` is what is shown, `answer` what is asked for. `extra` holds the
+    rest a kind needs to be drawn (a contrast's WHY, a ladder's rungs).
+    `identity` is the tuple of prompt-side fields the key is derived from.
+    """
+
+    kind: CardKind
+    prompt: str
+    answer: str
+    section: str
+    line: int
+    identity: tuple[str, ...]
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    pinned_id: str | None = None
+    sibling: str | None = None
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedDeck:
+    path: str
+    title: str
+    cards: tuple[ParsedCard, ...]
+    errors: tuple[ParseError, ...]
+
+
+@dataclass(frozen=True)
+class MemoryState:
+    """A card's FSRS state: the cache that replaying its reviews rebuilds."""
+
+    state: str = "new"  # new, learning, review, relearning
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: "datetime | None" = None
+    last_review: "datetime | None" = None
+    reps: int = 0
+    lapses: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "state": self.state,
+            "step": self.step,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "due": self.due.isoformat(timespec="microseconds") if self.due else None,
+            "last_review": self.last_review.isoformat(timespec="microseconds") if self.last_review else None,
+            "reps": self.reps,
+            "lapses": self.lapses,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "MemoryState":
+        def when(text):
+            return datetime.fromisoformat(text).astimezone(timezone.utc) if text else None
+
+        return cls(
+            state=data.get("state", "new"),
+            step=data.get("step"),
+            stability=data.get("stability"),
+            difficulty=data.get("difficulty"),
+            due=when(data.get("due")),
+            last_review=when(data.get("last_review")),
+            reps=data.get("reps", 0),
+            lapses=data.get("lapses", 0),
+        )
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card as stored: what the deck says plus its scheduling cache."""
+
+    key: str
+    kind: CardKind
+    deck: str
+    path: str
+    section: str
+    prompt: str
+    answer: str
+    extra: dict = field(compare=False, hash=False)
+    sibling: str | None
+    source_line: int
+    status: Status
+    memory: MemoryState
+    buried_until: "datetime | None" = None
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.source_line}"
+
+
+@dataclass(frozen=True)
+class Review:
+    """One answer, as kept in the append-only review log."""
+
+    id: int
+    card_key: str
+    rating: Rating
+    reviewed_at: "datetime"
+    duration_ms: int | None
+    before: MemoryState
+    after: MemoryState

@@ -1,0 +1,84 @@
+"""Opening the database: pragmas, schema migrations, refusing newer schemas."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from trainer.errors import DatabaseError, SchemaTooNewError
+from trainer.migrations import KNOWN_MIGRATIONS, migrations
+
+# Another trainer may hold the write lock for a moment; wait rather than fail.
+BUSY_TIMEOUT_MS = 5000
+
+
+class Store:
+    """A database connection with the trainer's schema applied."""
+
+    def __init__(self, db: sqlite_utils.Database, path: str):
+        self.db = db
+        self.path = path
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def atomic(self):
+        """A transaction (a savepoint when nested)."""
+        return self.db.atomic()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _check_not_newer(db: sqlite_utils.Database, path: str) -> None:
+    applied = [m.name for m in migrations.applied(db)]
+    unknown = [name for name in applied if name not in KNOWN_MIGRATIONS]
+    if unknown:
+        raise SchemaTooNewError(
+            f"{path}: this database was written by a newer version of trainer "
+            f"(schema {unknown[-1]}); upgrade trainer to use it. Nothing was changed."
+        )
+
+
+def open_db(path: str | Path, *, create: bool = True) -> Store:
+    """Open (and create or migrate) the database at `path`; ':memory:' works too."""
+    text = str(path)
+    if text != ":memory:":
+        file = Path(text)
+        if not file.exists() and not create:
+            raise DatabaseError(f"{text}: no database here yet; run `trainer import` first")
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"{file.parent}: cannot create the folder: {exc.strerror}") from None
+    try:
+        db = sqlite_utils.Database(text, execute_plugins=False)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{text}: cannot open the database: {exc}") from None
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        if text != ":memory:":
+            db.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL survives a killed process; only power loss
+            # can drop the last commits, and never corrupts the file.
+            db.execute("PRAGMA synchronous = NORMAL")
+        _check_not_newer(db, text)
+        if migrations.pending(db):
+            migrations.apply(db)
+    except SchemaTooNewError:
+        db.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise DatabaseError(f"{text}: not a trainer database, or damaged: {exc}") from None
+    return Store(db, text)
