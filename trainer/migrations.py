@@ -66,6 +66,11 @@ def m001_initial(db):
             rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
             reviewed_at TEXT NOT NULL,
             duration_ms INTEGER,
+            state TEXT NOT NULL
+                CHECK (state IN ('new', 'learning', 'review', 'relearning')),
+            elapsed_days REAL,
+            scheduled_days REAL,
+            retrievability REAL,
             state_before TEXT NOT NULL,
             state_after TEXT NOT NULL
         )

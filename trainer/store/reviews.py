@@ -11,6 +11,7 @@ from trainer.model import MemoryState, Rating, Review
 from trainer.store.cards import write_memory
 from trainer.store.connection import Store
 
+DAY = 86400.0
 REVIEW_COLUMNS = "id, card_key, rating, reviewed_at, duration_ms, state_before, state_after"
 
 
@@ -35,17 +36,32 @@ def record_review(
     duration_ms: int | None,
     before: MemoryState,
     after: MemoryState,
+    retrievability: float | None = None,
 ) -> int:
-    """Append one answer and update the card's cache, in one committed transaction."""
+    """Append one answer and update the card's cache, in one committed transaction.
+
+    `retrievability` is the recall probability the scheduler predicted at the
+    moment of the answer; kept so calibration can be measured later.
+    """
+    elapsed = scheduled = None
+    if before.last_review is not None:
+        elapsed = (reviewed_at - before.last_review).total_seconds() / DAY
+        if before.due is not None:
+            scheduled = (before.due - before.last_review).total_seconds() / DAY
     with store.atomic():
         cursor = store.conn.execute(
-            "INSERT INTO reviews (card_key, rating, reviewed_at, duration_ms, state_before, state_after) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reviews (card_key, rating, reviewed_at, duration_ms, state, elapsed_days, "
+            "scheduled_days, retrievability, state_before, state_after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 int(rating),
                 to_utc_text(reviewed_at),
                 duration_ms,
+                before.state,
+                elapsed,
+                scheduled,
+                retrievability if before.state != "new" else None,
                 json.dumps(before.to_dict()),
                 json.dumps(after.to_dict()),
             ),
@@ -92,7 +108,7 @@ def review_history(store: Store, deck: str | None = None) -> Iterator[tuple[str,
 def answered_between(store: Store, start: datetime, end: datetime) -> dict[str, int]:
     """How many new cards were introduced and reviews done in [start, end)."""
     sql = (
-        "SELECT json_extract(state_before, '$.state') = 'new' AS first, count(*) FROM reviews "
+        "SELECT state = 'new' AS first, count(*) FROM reviews "
         "WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY first"
     )
     counts = {"new": 0, "reviews": 0}
