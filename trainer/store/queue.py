@@ -1,0 +1,98 @@
+"""The reads behind today's queue: which cards could be shown, and what was done today."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from trainer.days import to_utc_text
+from trainer.model import Card
+from trainer.store.cards import CARD_COLUMNS, card_from_row
+from trainer.store.connection import Store
+
+_SHOWABLE = "status = 'active' AND (buried_until IS NULL OR buried_until <= :now)"
+
+
+def _deck_filter(deck: str | None) -> str:
+    return "" if deck is None else " AND deck = :deck"
+
+
+def _cards(store: Store, where: str, params: dict, order: str, limit: int | None = None) -> list[Card]:
+    sql = f"SELECT {CARD_COLUMNS} FROM cards WHERE {where} ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [card_from_row(row) for row in store.conn.execute(sql, params)]
+
+
+def learning_due(store: Store, before: datetime, now: datetime, deck: str | None) -> list[Card]:
+    """Learning and relearning cards due before `before`, earliest first."""
+    where = f"{_SHOWABLE} AND state IN ('learning', 'relearning') AND due <= :before" + _deck_filter(deck)
+    params = {"now": to_utc_text(now), "before": to_utc_text(before), "deck": deck}
+    return _cards(store, where, params, "due")
+
+
+def reviews_due(store: Store, before: datetime, now: datetime, deck: str | None) -> list[Card]:
+    """Review-state cards due before `before` (the end of the study day)."""
+    where = f"{_SHOWABLE} AND state = 'review' AND due < :before" + _deck_filter(deck)
+    params = {"now": to_utc_text(now), "before": to_utc_text(before), "deck": deck}
+    return _cards(store, where, params, "due")
+
+
+def new_cards(store: Store, now: datetime, deck: str | None, limit: int, exclude_siblings: set[str]) -> list[Card]:
+    """New cards in deck order (file, then line), skipping sibling groups already used."""
+    where = f"{_SHOWABLE} AND state = 'new'" + _deck_filter(deck)
+    params = {"now": to_utc_text(now), "deck": deck}
+    found: list[Card] = []
+    seen = set(exclude_siblings)
+    # Read a little more than the limit: some candidates may be siblings that must wait.
+    for card in _cards(store, where, params, "path, source_line", limit=limit * 4 + 20):
+        if card.sibling and card.sibling in seen:
+            continue
+        if card.sibling:
+            seen.add(card.sibling)
+        found.append(card)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def answered_today(store: Store, start: datetime, end: datetime) -> tuple[dict[str, int], set[str], set[str]]:
+    """(answers by state before, keys answered, sibling groups answered) in [start, end)."""
+    params = (to_utc_text(start), to_utc_text(end))
+    counts = {"new": 0, "learning": 0, "review": 0, "relearning": 0}
+    for state, n in store.conn.execute(
+        "SELECT state, count(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY state", params
+    ):
+        counts[state] = n
+    keys, siblings = set(), set()
+    for key, sibling in store.conn.execute(
+        "SELECT DISTINCT r.card_key, c.sibling FROM reviews r JOIN cards c ON c.key = r.card_key "
+        "WHERE r.reviewed_at >= ? AND r.reviewed_at < ?",
+        params,
+    ):
+        keys.add(key)
+        if sibling:
+            siblings.add(sibling)
+    return counts, keys, siblings
+
+
+def next_due(store: Store, after: datetime, deck: str | None) -> datetime | None:
+    """The earliest due time after `after` of any card that has been studied."""
+    where = "status = 'active' AND state != 'new' AND due > :after" + _deck_filter(deck)
+    row = store.conn.execute(
+        f"SELECT min(due) FROM cards WHERE {where}", {"after": to_utc_text(after), "deck": deck}
+    ).fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def has_new_cards(store: Store, deck: str | None) -> bool:
+    where = "status = 'active' AND state = 'new'" + _deck_filter(deck)
+    return store.conn.execute(f"SELECT 1 FROM cards WHERE {where} LIMIT 1", {"deck": deck}).fetchone() is not None
+
+
+def deck_overview(store: Store) -> list[tuple[str, int, int]]:
+    """(deck, active cards, new active cards) for every deck with active cards."""
+    sql = (
+        "SELECT deck, count(*), sum(state = 'new') FROM cards WHERE status = 'active' "
+        "GROUP BY deck ORDER BY deck"
+    )
+    return [(deck, total, new or 0) for deck, total, new in store.conn.execute(sql)]
