@@ -91,12 +91,17 @@ def split_not_but(sentence: str) -> tuple[str, str] | None:
     if not match:
         return None
     body = match.group("body")
+    candidates = []
     for split in NOT_BUT_SPLIT_RE.finditer(body):
         x = (body[: split.start()] + split.group("before") + split.group("after")).strip()
         y = body[split.end() :].strip()
-        if x and y and _quotes_balanced(x):
-            return x, y
-    return None
+        if x and y:
+            if _quotes_balanced(x):
+                return x, y
+            candidates.append((x, y))
+    # Quotes that never balance (a possessive like `users’ choice` looks like
+    # an opening quote) must not turn a real pair into prose: take the first split.
+    return candidates[0] if candidates else None
 
 
 def _quotes_balanced(text: str) -> bool:
@@ -115,10 +120,18 @@ def _quotes_balanced(text: str) -> bool:
     return singles % 2 == 0
 
 
+def _dangling_pin_message(slug: str) -> str:
+    return (
+        f"<!-- id: {slug} --> is not followed by a card; put it on the line right before "
+        "the BAD:, NOT:, LADDER:, Q:, rung or `Not X, but Y` line it pins"
+    )
+
+
 class _Parser:
     def __init__(self, text: str, path: str):
         self.path = path
-        self.lines = text.splitlines()
+        # A byte-order mark would hide the title heading on line 1.
+        self.lines = text.removeprefix("\ufeff").splitlines()
         self.title: str | None = None
         self.headings: list[tuple[int, str]] = []
         self.group: _Group | None = None
@@ -146,11 +159,7 @@ class _Parser:
     def check_dangling_pin(self) -> None:
         if self.pending_pin is not None:
             slug, line = self.pending_pin
-            self.error(
-                line,
-                f"<!-- id: {slug} --> is not followed by a card; put it on the line right before "
-                "the BAD:, NOT:, LADDER:, Q: or rung it pins",
-            )
+            self.error(line, _dangling_pin_message(slug))
             self.pending_pin = None
 
     # -- the line loop -------------------------------------------------------
@@ -188,17 +197,25 @@ class _Parser:
         if marker and marker.group("word") in KNOWN_MARKERS:
             self.on_marker(number, marker.group("word"), marker.group("rest"))
             return
-        if marker and len(marker.group("word")) > 1 and marker.group("rest")[:1] in ("", " "):
+        if self.looks_like_typo(marker):
             word = marker.group("word")
             self.error(
                 number,
-                f"unknown marker {word}:; cards use BAD:/GOOD:/WHY:, NOT:/BUT:, "
-                "LADDER:/PRIMARY:/PROXY:/GUARDRAIL: or Q:/A: (for prose, don't start "
-                "the line with an upper-case word and a colon)",
+                f"unknown marker {word}: inside a card; cards use BAD:/GOOD:/WHY:, NOT:/BUT:, "
+                "LADDER:/PRIMARY:/PROXY:/GUARDRAIL: or Q:/A: (to keep it as text of the field "
+                f"above, write **{word}:** instead)",
             )
             self.current = None
             return
         self.continue_or_prose(number, line)
+
+    def looks_like_typo(self, marker: re.Match | None) -> bool:
+        """An unknown `WORD:` inside a card's field is most likely a mistyped
+        marker (`WHI:`, `PROXI:`); silently joining it to the field above would
+        lose a card. Outside a card, `NOTE:` or `TODO:` is just prose."""
+        if marker is None or self.current is None or self.current.marker == "SENTENCE":
+            return False
+        return len(marker.group("word")) > 1 and marker.group("rest")[:1] in ("", " ")
 
     def continue_or_prose(self, number: int, line: str) -> None:
         sentence = self.group is not None and self.group.starter == "SENTENCE"
@@ -254,7 +271,11 @@ class _Parser:
                     f"{word}: outside a ladder; start the ladder with LADDER: name on the line above its rungs",
                 )
             else:
-                self.error(number, f"{word}: without a {owner}: above it")
+                self.error(
+                    number,
+                    f"{word}: without a {owner}: above it; put the {owner}: line right above it "
+                    "(one card's lines are not separated by prose or a heading)",
+                )
             return
         previous = group.get(word)
         if previous is not None and word not in ("PROXY", "GUARDRAIL"):
@@ -287,7 +308,7 @@ class _Parser:
         if needed and not group.has(needed):
             self.error(
                 group.line,
-                f"{group.starter}: without a {needed}: below it; {HOW_TO_COMPLETE[needed]}",
+                f"{group.starter}: without {'an' if needed == 'A' else 'a'} {needed}: below it; {HOW_TO_COMPLETE[needed]}",
             )
             return
         if any(not fld.text for fld in group.fields):
@@ -309,10 +330,11 @@ class _Parser:
         sentence = " ".join(line.strip() for line in group.fields[0].lines)
         split = split_not_but(sentence)
         if split is None:
-            # A line that starts with "Not" but has no ", but" is prose.
+            # A line that starts with "Not" but has no ", but" is prose, so a
+            # pin above it pins nothing. Reported here rather than through
+            # pending_pin, which may already hold the pin of the next card.
             if group.pin:
-                self.pending_pin = (group.pin, group.line - 1)
-                self.check_dangling_pin()
+                self.error(group.line - 1, _dangling_pin_message(group.pin))
             return
         self.add(CardKind.PAIR, group, split[0], split[1], {})
 
