@@ -69,8 +69,15 @@ def display_path(path: Path | str) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts[:-1])
+def _deck_files_under(root: Path) -> list[Path]:
+    """Every `*.md` below root, skipping hidden folders and files (.git, .venv,
+    editor lock files) without walking into them."""
+    found = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        base = Path(folder)
+        found.extend(base / name for name in names if name.endswith(".md") and not name.startswith("."))
+    return sorted(p for p in found if p.is_file())
 
 
 def find_deck_files(paths: list[str | Path]) -> tuple[list[Path], list[Path], list[ParseError]]:
@@ -83,8 +90,7 @@ def find_deck_files(paths: list[str | Path]) -> tuple[list[Path], list[Path], li
         if path.is_dir():
             root = path.resolve()
             folders.append(root)
-            found = sorted(p for p in root.rglob("*.md") if p.is_file() and not _hidden(p, root))
-            files.extend(found)
+            files.extend(_deck_files_under(root))
         elif path.is_file():
             files.append(path.resolve())
         else:
@@ -113,7 +119,8 @@ def _read(path: Path, shown: str) -> tuple[str | None, str, ParseError | None]:
         return None, "", ParseError(shown, 1, f"cannot read the file: {exc.strerror}; check its permissions")
     digest = hashlib.sha256(data).hexdigest()
     try:
-        return data.decode("utf-8"), digest, None
+        # utf-8-sig: a byte-order mark (some Windows editors add one) is not text.
+        return data.decode("utf-8-sig"), digest, None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, digest, ParseError(
@@ -173,17 +180,19 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
         if not deck.errors:
             loaded.append(_Loaded(path, shown, digest, deck, parsed.cards))
 
+    vanished = _vanished_decks(known_decks, files, folders)
+    if not loaded and not vanished:
+        return  # the no-op re-import: nothing parsed, nothing to diff
+
     # The same card in two files is an error in the later file.
     claimed = card_table.active_keys_in_paths(store, unchanged_paths)
     owner: dict[str, tuple[str, int]] = {}
-    existing_lines = {key: (display_path(path), 0) for key, path in claimed.items()}
     good: list[_Loaded] = []
     for item in loaded:
         clashes = []
         for card in item.cards:
-            first = owner.get(card.key) or existing_lines.get(card.key)
-            if first:
-                where = f"{first[0]}:{first[1]}" if first[1] else first[0]
+            where = _first_place(store, card.key, owner, claimed)
+            if where:
                 clashes.append(
                     ParseError(item.shown, card.line, f"the same card is already in {where}; keep one of them")
                 )
@@ -195,24 +204,41 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
         good.append(item)
     claimed_keys = set(claimed) | set(owner)
 
-    existing = card_table.content_by_key(store)
+    existing = card_table.content_by_key(store) if good else {}
     by_path: dict[str, list[str]] = {}
     for key, old in existing.items():
         by_path.setdefault(old["path"], []).append(key)
     for item in good:
         _apply_deck(store, item, existing, by_path.get(str(item.path), []), claimed_keys, now)
 
-    # A deck file that vanished from a folder we were given: retire its cards.
-    seen = {str(p) for p in files}
-    for path, deck in known_decks.items():
-        if path in seen or not any(Path(path).is_relative_to(folder) for folder in folders):
-            continue
-        gone = [k for k, p in card_table.active_keys_in_paths(store, [path]).items() if k not in claimed_keys]
+    for path in vanished:
+        gone = [k for k in card_table.active_keys_in_paths(store, [path]) if k not in claimed_keys]
         card_table.set_status(store, gone, Status.RETIRED, now)
         card_table.delete_deck(store, path)
-        vanished = DeckReport(display_path(path), deck["name"], retired=len(gone))
-        vanished.notes.append("the file is gone; its cards are retired (history kept)")
-        report.decks.append(vanished)
+        deck = DeckReport(display_path(path), known_decks[path]["name"], retired=len(gone))
+        deck.notes.append("the file is gone; its cards are retired (history kept)")
+        report.decks.append(deck)
+
+
+def _vanished_decks(known_decks: dict[str, dict], files: list[Path], folders: list[Path]) -> list[str]:
+    """Known deck files, below a folder we were given, that are no longer there."""
+    seen = {str(p) for p in files}
+    return [
+        path
+        for path in known_decks
+        if path not in seen and any(Path(path).is_relative_to(folder) for folder in folders)
+    ]
+
+
+def _first_place(store: Store, key: str, owner: dict[str, tuple[str, int]], claimed: dict[str, str]) -> str | None:
+    """Where a card already lives (`path:line`), or None; looked up only on a clash."""
+    if key in owner:
+        shown, line = owner[key]
+        return f"{shown}:{line}"
+    if key in claimed:
+        card = card_table.get_card(store, key)
+        return f"{display_path(claimed[key])}:{card.source_line}"
+    return None
 
 
 def _apply_deck(
