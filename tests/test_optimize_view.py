@@ -1,0 +1,221 @@
+"""`trainer optimize` end to end: what it saves, what it rebuilds, what it refuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from trainer import optimize_view
+from trainer.config import Settings, load_settings, save_settings
+from trainer.days import to_utc_text
+from trainer.errors import NotEnoughDataError, TrainerError
+from trainer.model import MemoryState, Rating
+from trainer.optimize import HeldOutTest, Score
+from trainer.scheduler import Scheduler
+from trainer.store import open_db
+from trainer.store.cards import cards_where, insert_cards
+from trainer.store.reviews import record_review, reviews_for
+
+START = datetime(2026, 1, 5, 14, 0, tzinfo=timezone.utc)  # 14:00 UTC: mid-day in most zones
+NOW = START + timedelta(days=90)
+DAYS = 80
+
+
+def add_cards(store, count: int, deck: str) -> list[str]:
+    rows = [
+        {
+            "key": f"{deck}-{i:03d}", "status": "active", "kind": "pair", "deck": deck, "path": f"{deck}.md",
+            "section": "", "prompt": f"prompt {i}", "answer": f"answer {i}", "extra": "{}", "sibling": None,
+            "source_line": i + 1,
+        }
+        for i in range(count)
+    ]
+    insert_cards(store, rows, START)
+    return [row["key"] for row in rows]
+
+
+def simulate_learner(store, keys: list[str], seed: int) -> int:
+    """Record the reviews of a learner who forgets much faster than FSRS's defaults expect.
+
+    Each card: a first answer and a same-day repeat, then reviews at growing
+    gaps; recall after a gap of t days has probability 0.5 ** (t / half_life),
+    the half-life doubling after each success. Returns the number of reviews.
+    """
+    rng = random.Random(seed)
+    scheduler = Scheduler(Settings(fuzz=False))
+    count = 0
+    with store.atomic():
+        for index, key in enumerate(keys):
+            memory = MemoryState()
+            day, gap, half_life = index % 10, 1, 1.0
+            answers = [(Rating.AGAIN, day, 0), (Rating.GOOD, day, 10)]
+            while True:
+                day += gap
+                if day >= DAYS:
+                    break
+                if rng.random() < 0.5 ** (gap / half_life):
+                    answers.append((Rating.GOOD, day, 0))
+                    half_life *= 2
+                    gap = max(gap + 1, round(gap * 2.5))
+                else:
+                    answers += [(Rating.AGAIN, day, 0), (Rating.GOOD, day, 10)]
+                    gap = 1
+            for rating, on_day, minutes in answers:
+                when = START + timedelta(days=on_day, minutes=minutes + index % 60)
+                after = scheduler.review(key, memory, rating, when)
+                record_review(store, key, rating, when, 4000, memory, after)
+                memory = after
+                count += 1
+    return count
+
+
+@pytest.fixture(scope="module")
+def learner_db(tmp_path_factory) -> tuple[Path, int]:
+    """A database with 120 cards in two decks and a few months of reviews (built once)."""
+    path = tmp_path_factory.mktemp("template") / "trainer.db"
+    with open_db(path) as store:
+        with store.atomic():
+            keys = add_cards(store, 100, "english") + add_cards(store, 20, "sql")
+        reviews = simulate_learner(store, keys, seed=7)
+    return path, reviews
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, learner_db):
+    """A copy of the learner's database and a settings file with fuzz off, both in tmp_path."""
+    template, reviews = learner_db
+    db = tmp_path / "trainer.db"
+    shutil.copy(template, db)
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("TRAINER_DB", str(db))
+    monkeypatch.setenv("TRAINER_CONFIG", str(config))
+    save_settings(Settings(fuzz=False), config)
+    return db, config, reviews
+
+
+def memories(db: Path) -> dict:
+    with open_db(db) as store:
+        return {card.key: card.memory for card in cards_where(store)}
+
+
+def test_fitted_parameters_are_saved_when_they_predict_held_out_reviews_better(env, capsys):
+    db, config, reviews = env
+    assert optimize_view.run_optimize(db, NOW) == 0
+    out = capsys.readouterr().out
+    settings = load_settings()
+    assert len(settings.parameters) == 21
+    assert settings.parameters != tuple(Scheduler(Settings()).parameters)
+    assert settings.parameters_fitted_on == reviews
+    assert settings.parameters_fitted_at == to_utc_text(NOW)
+    assert settings.fuzz is False  # the other settings survive the save
+    assert "predict better" in out and "saved to" in out
+
+
+def test_every_card_is_rebuilt_to_what_a_replay_with_the_new_parameters_gives(env):
+    db, _, _ = env
+    before = memories(db)
+    optimize_view.run_optimize(db, NOW)
+    scheduler = Scheduler(load_settings())
+    after = memories(db)
+    with open_db(db) as store:
+        for key, memory in after.items():
+            replayed = scheduler.replay(key, [(r.rating, r.reviewed_at) for r in reviews_for(store, key)])
+            assert memory == replayed, key
+    changed = [key for key in after if after[key].stability != before[key].stability]
+    assert len(changed) == len(after)  # new parameters, new stabilities for every reviewed card
+
+
+def test_nothing_is_saved_or_rebuilt_when_the_fit_does_not_predict_better(env, monkeypatch, capsys):
+    db, config, _ = env
+    settings_before, cards_before = config.read_bytes(), memories(db)
+    worse = HeldOutTest(500, 120, START, default=Score(0.40, 0.05), fitted=Score(0.45, 0.04))
+    monkeypatch.setattr(optimize_view.optimize, "held_out_test", lambda *args, **kwargs: worse)
+    assert optimize_view.run_optimize(db, NOW) == 0
+    assert config.read_bytes() == settings_before
+    assert memories(db) == cards_before
+    assert "nothing was changed" in capsys.readouterr().out
+
+
+def test_dry_run_reports_the_scores_and_saves_nothing(env, capsys):
+    db, config, _ = env
+    settings_before, cards_before = config.read_bytes(), memories(db)
+    assert optimize_view.run_optimize(db, NOW, dry_run=True, as_json=True) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["improved"] is True and report["saved"] is False and report["dry_run"] is True
+    assert report["fitted"]["log_loss"] < report["default"]["log_loss"]
+    assert len(report["parameters"]) == 21
+    assert config.read_bytes() == settings_before
+    assert memories(db) == cards_before
+
+
+def test_a_failed_settings_write_rolls_the_rebuilt_schedules_back(env, monkeypatch):
+    db, config, _ = env
+    settings_before, cards_before = config.read_bytes(), memories(db)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(optimize_view, "save_settings", disk_full)
+    with pytest.raises(OSError):
+        optimize_view.run_optimize(db, NOW)
+    assert config.read_bytes() == settings_before
+    assert memories(db) == cards_before
+
+
+def test_json_reports_counts_and_both_scores(env, capsys):
+    db, _, reviews = env
+    optimize_view.run_optimize(db, NOW, as_json=True)
+    report = json.loads(capsys.readouterr().out)
+    assert report["reviews"] == reviews
+    assert report["train_items"] + report["held_out_items"] == report["items"]
+    assert set(report["default"]) == set(report["fitted"]) == {"log_loss", "rmse_bins"}
+    assert report["saved"] is True and report["cards_rebuilt"] == 120
+
+
+def test_one_deck_too_small_to_fit_is_refused_with_the_reviews_needed(env):
+    db, config, _ = env
+    settings_before = config.read_bytes()
+    with pytest.raises(NotEnoughDataError, match=r"at least 400 reviews.*more are needed"):
+        optimize_view.run_optimize(db, NOW, deck="sql")
+    assert config.read_bytes() == settings_before
+
+
+def test_an_unknown_deck_is_named_with_the_decks_there_are(env):
+    db, _, _ = env
+    with pytest.raises(TrainerError, match="no deck named 'nope'; decks are: english, sql"):
+        optimize_view.run_optimize(db, NOW, deck="nope")
+
+
+def test_retention_suggestion_shows_more_daily_reviews_for_higher_retention(env, capsys):
+    db, _, _ = env
+    optimize_view.run_optimize(db, NOW, dry_run=True, as_json=True, retention=True)
+    advice = json.loads(capsys.readouterr().out)["retention"]
+    assert 0.7 <= advice["suggested"] <= 0.99
+    rows = advice["workloads"]
+    assert [row["retention"] for row in rows] == [0.80, 0.85, 0.90, 0.95]
+    reviews_per_day = [row["reviews_per_day"] for row in rows]
+    assert reviews_per_day == sorted(reviews_per_day) and reviews_per_day[0] < reviews_per_day[-1]
+
+
+def test_the_command_prints_one_clear_line_and_no_traceback_on_too_little_history(tmp_path):
+    db = tmp_path / "small.db"
+    with open_db(db) as store:
+        with store.atomic():
+            keys = add_cards(store, 5, "tiny")
+        simulate_learner(store, keys, seed=1)
+    environment = dict(os.environ, TRAINER_DB=str(db), TRAINER_CONFIG=str(tmp_path / "config.toml"))
+    result = subprocess.run(
+        [sys.executable, "-m", "trainer", "optimize"], capture_output=True, text=True, env=environment
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: not enough review history")
+    assert "400" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "config.toml").exists()
