@@ -9,10 +9,13 @@ interpreter records who asks for it.
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import trainer
 
@@ -23,7 +26,6 @@ REQUIRED_CORE = (
     "trainer.model", "trainer.parse", "trainer.identity", "trainer.importer", "trainer.store",
     "trainer.migrations", "trainer.scheduler", "trainer.config", "trainer.days",
 )
-OPTIONAL_CORE = ("trainer.session", "trainer.stats", "trainer.optimize")
 
 PROBE = """
 import builtins, importlib, json, sys
@@ -71,9 +73,26 @@ def test_core_module_list_covers_the_core():
 
 
 def test_core_modules_do_not_load_textual():
-    modules = core_modules() + [name for name in OPTIONAL_CORE if name not in core_modules()]
-    result = probe([name for name in modules if name in core_modules()])
+    result = probe(core_modules())
     assert "textual" not in result["loaded"]
+
+
+def test_no_core_source_imports_click_or_textual_even_inside_a_function():
+    # The probe only sees imports that run at import time; a lazy import in a
+    # function body is caught here.
+    offenders = []
+    for name in core_modules():
+        spec = importlib.util.find_spec(name)
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                targets = [node.module or ""]
+            else:
+                continue
+            offenders += [(name, t) for t in targets if t.split(".")[0] in ("click", "textual")]
+    assert offenders == []
 
 
 def test_no_core_module_imports_click_or_textual():
