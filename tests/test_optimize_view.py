@@ -19,7 +19,7 @@ from trainer.days import to_utc_text
 from trainer.errors import NotEnoughDataError, TrainerError
 from trainer.model import MemoryState, Rating
 from trainer.optimize import HeldOutTest, Score
-from trainer.scheduler import Scheduler
+from trainer.scheduler import DEFAULT_PARAMETERS, Scheduler
 from trainer.store import open_db
 from trainer.store.cards import cards_where, insert_cards
 from trainer.store.reviews import record_review, reviews_for
@@ -42,38 +42,33 @@ def add_cards(store, count: int, deck: str) -> list[str]:
     return [row["key"] for row in rows]
 
 
-def simulate_learner(store, keys: list[str], seed: int) -> int:
-    """Record the reviews of a learner who forgets much faster than FSRS's defaults expect.
+# The learner's true memory: FSRS-6 with weaker first memories and slower
+# growth than the defaults the trainer schedules with.
+TRUE_PARAMETERS = (0.1, 0.3, 0.6, 2.0) + DEFAULT_PARAMETERS[4:8] + (1.0,) + DEFAULT_PARAMETERS[9:]
 
-    Each card: a first answer and a same-day repeat, then reviews at growing
-    gaps; recall after a gap of t days has probability 0.5 ** (t / half_life),
-    the half-life doubling after each success. Returns the number of reviews.
+
+def simulate_learner(store, keys: list[str], seed: int) -> int:
+    """Record the reviews of a learner who forgets faster than FSRS's defaults expect.
+
+    Cards are shown when the default scheduler says (as the trainer would);
+    whether each is recalled is drawn from the learner's true memory, so
+    fitted parameters have something real to find. Returns the review count.
     """
     rng = random.Random(seed)
-    scheduler = Scheduler(Settings(fuzz=False))
+    app, mind = Scheduler(Settings(fuzz=False)), Scheduler(Settings(parameters=TRUE_PARAMETERS, fuzz=False))
     count = 0
     with store.atomic():
         for index, key in enumerate(keys):
-            memory = MemoryState()
-            day, gap, half_life = index % 10, 1, 1.0
-            answers = [(Rating.AGAIN, day, 0), (Rating.GOOD, day, 10)]
-            while True:
-                day += gap
-                if day >= DAYS:
-                    break
-                if rng.random() < 0.5 ** (gap / half_life):
-                    answers.append((Rating.GOOD, day, 0))
-                    half_life *= 2
-                    gap = max(gap + 1, round(gap * 2.5))
-                else:
-                    answers += [(Rating.AGAIN, day, 0), (Rating.GOOD, day, 10)]
-                    gap = 1
-            for rating, on_day, minutes in answers:
-                when = START + timedelta(days=on_day, minutes=minutes + index % 60)
-                after = scheduler.review(key, memory, rating, when)
-                record_review(store, key, rating, when, 4000, memory, after)
-                memory = after
+            shown = felt = MemoryState()
+            when = START + timedelta(days=index % 20, minutes=index)
+            rating = Rating.AGAIN if rng.random() < 0.3 else Rating.GOOD
+            while when < START + timedelta(days=DAYS):
+                after = app.review(key, shown, rating, when)
+                record_review(store, key, rating, when, 4000, shown, after)
                 count += 1
+                shown, felt = after, mind.review(key, felt, rating, when)
+                when = shown.due
+                rating = Rating.GOOD if rng.random() < mind.retrievability(felt, when) else Rating.AGAIN
     return count
 
 
