@@ -383,3 +383,12 @@ def test_cli_import_writes_to_trainer_db(home):
     assert result.exit_code == 0, result.output
     with sqlite3.connect(home / "data" / "trainer.db") as conn:
         assert conn.execute("SELECT count(*) FROM cards").fetchone()[0] == 2
+
+
+def test_first_run_says_when_a_bundled_deck_was_skipped(store, home, monkeypatch):
+    write(home, "ok.md", FAQ)
+    write(home, "broken.md", "A: orphan\n")
+    monkeypatch.setattr("trainer.first_run.bundled_decks_dir", lambda: home / "decks")
+    message = import_bundled_if_empty(store, NOW)
+    assert message.startswith("First run: imported 2 cards")
+    assert "Some bundled decks were skipped" in message
