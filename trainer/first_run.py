@@ -19,7 +19,11 @@ def import_bundled_if_empty(store: Store, now: datetime) -> str | None:
         return None
     report = import_paths(store, [folder], now)
     added = report.total("added")
-    return (
+    message = (
         f"First run: imported {added} cards from the bundled interview decks ({len(report.decks)} decks). "
         "Add your own with `trainer import PATH`."
     )
+    if not report.ok:
+        # Never silent: an installed copy with a broken deck should say where.
+        message += f" Some bundled decks were skipped: `trainer import {folder}` shows why."
+    return message
