@@ -2,8 +2,8 @@
 
 Generates 100 deck files holding 10,000 cards of every kind into a temp
 folder, then measures, as medians over several runs:
-  - a cold import (empty database) and a no-op re-import, in-process
-    through `import_paths`;
+  - a cold import (empty database), a no-op re-import and a re-import
+    after editing one file, in-process through `import_paths`;
   - the same two through a whole `trainer import` process (start-up included);
   - peak Python memory (tracemalloc) of an in-process cold import, and the
     peak resident size of the process.
@@ -114,11 +114,16 @@ def main() -> None:
         folder = work / "decks"
         folder.mkdir()
         write_decks(folder)
-        cold, noop, cold_proc, noop_proc = [], [], [], []
+        cold, noop, one_edit, cold_proc, noop_proc = [], [], [], [], []
+        edited = folder / "part0" / "deck000.md"
+        original = edited.read_text(encoding="utf-8")
         for run in range(runs):
             db = fresh_db(work, f"in{run}")
             cold.append(timed_in_process(folder, db))
             noop.append(timed_in_process(folder, db))
+            edited.write_text(original.replace("A: the answer", "A: an edited answer"), encoding="utf-8")
+            one_edit.append(timed_in_process(folder, db))
+            edited.write_text(original, encoding="utf-8")
             db = fresh_db(work, f"proc{run}")
             cold_proc.append(timed_process(folder, db))
             noop_proc.append(timed_process(folder, db))
@@ -135,6 +140,7 @@ def main() -> None:
     print(f"{report.total('added')} cards in {len(report.decks)} files, median of {runs} runs")
     print(f"cold import, in-process (import_paths):   {statistics.median(cold) * 1000:7.0f} ms")
     print(f"no-op re-import, in-process:               {statistics.median(noop) * 1000:7.0f} ms")
+    print(f"re-import after editing one file:          {statistics.median(one_edit) * 1000:7.0f} ms")
     print(f"cold import, `trainer import` process:     {statistics.median(cold_proc) * 1000:7.0f} ms")
     print(f"no-op re-import, `trainer import` process: {statistics.median(noop_proc) * 1000:7.0f} ms")
     print(f"peak Python memory of a cold import (tracemalloc): {peak / 1e6:.1f} MB")
