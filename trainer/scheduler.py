@@ -94,6 +94,17 @@ class Scheduler:
             return 0.0
         return self._fsrs.get_card_retrievability(_to_fsrs("r", memory, now), _utc(now))
 
+    def recall_after_days(self, pairs: Iterable[tuple[float, int]]) -> list[float]:
+        """Predicted recall for many (stability, whole days since last review) pairs.
+
+        The FSRS-6 forgetting curve of fsrs's get_card_retrievability,
+        R = (1 + factor * t / S) ** -w[20] with factor = 0.9 ** (1 / -w[20]) - 1,
+        without building an fsrs.Card per card: stats needs it for every card.
+        """
+        decay = -self._fsrs.parameters[20]
+        factor = 0.9 ** (1 / decay) - 1
+        return [(1 + factor * max(days, 0) / stability) ** decay for stability, days in pairs]
+
     def replay(self, key: str, answers: Iterable[tuple[Rating, datetime]]) -> MemoryState:
         """Rebuild a card's state from its reviews alone.
 
