@@ -1,0 +1,415 @@
+"""Pure summaries of the review log and the card cache, for `trainer stats` and its screen.
+
+No UI here: `compute_stats` returns dataclasses and `stats_to_dict` the JSON
+form whose keys are the field names (stable: scripts read them). Days are
+study days (they start at settings.day_starts_at, local time); `tz` is the
+local zone, None meaning the machine's.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_right
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+from trainer.config import Settings
+from trainer.days import day_start, study_day, to_utc_text
+from trainer.errors import TrainerError
+from trainer.scheduler import Scheduler
+from trainer.store import Store
+from trainer.store import stats_queries as q
+from trainer.store.cards import deck_names
+
+FORECAST_DAYS = 30
+RETENTION_WINDOWS = (1, 7, 30)
+CALIBRATION_BINS = 10
+HARDEST_COUNT = 10
+READY_IN_DAYS = 7  # the default interview day, from today
+CATEGORIES = ("new", "learning", "young", "mature", "suspended", "retired")
+# Upper bounds (days) of the stability histogram; the last bin is open-ended.
+STABILITY_EDGES = (1, 7, 21, 90, 365)
+
+
+@dataclass(frozen=True)
+class Today:
+    date: str
+    reviews: int
+    cards: int
+    again: int
+    again_rate: float | None
+    time_ms: int
+    new_learned: int
+    streak_days: int
+
+
+@dataclass(frozen=True)
+class CardCounts:
+    new: int = 0
+    learning: int = 0
+    young: int = 0
+    mature: int = 0
+    suspended: int = 0
+    retired: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class DayCount:
+    date: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Forecast:
+    overdue: int
+    days: list[DayCount]
+
+
+@dataclass(frozen=True)
+class ActivityDay:
+    date: str
+    reviews: int
+    time_ms: int
+
+
+@dataclass(frozen=True)
+class Activity:
+    days: list[ActivityDay]
+    total_reviews: int
+    total_time_ms: int
+    active_days: int
+
+
+@dataclass(frozen=True)
+class Pass:
+    passed: int
+    total: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class RetentionWindow:
+    days: int
+    young: Pass
+    mature: Pass
+    all: Pass
+
+
+@dataclass(frozen=True)
+class DeckMemory:
+    deck: str
+    active: int
+    studied: int
+    recall_now: float | None
+    recall_on: float | None
+    expected_known_now: float
+    expected_known_on: float
+
+
+@dataclass(frozen=True)
+class Bin:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Memory:
+    on_date: str
+    on_moment: str
+    decks: list[DeckMemory]
+    total: DeckMemory
+    stability: list[Bin]
+    difficulty: list[Bin]
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    low: float
+    high: float
+    count: int
+    predicted: float | None
+    actual: float | None
+
+
+@dataclass(frozen=True)
+class HardCard:
+    key: str
+    deck: str
+    location: str
+    prompt: str
+    lapses: int
+    reps: int
+    recall_now: float
+
+
+@dataclass(frozen=True)
+class Parameters:
+    source: str  # "default" or "fitted"
+    fitted_at: str | None
+    fitted_on: int
+    desired_retention: float
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    generated_at: str
+    deck: str | None
+    day_starts_at: int
+    reviews_ever: int
+    message: str | None
+    today: Today
+    cards: dict[str, CardCounts]
+    cards_total: CardCounts
+    forecast: Forecast
+    activity: Activity
+    retention: list[RetentionWindow]
+    memory: Memory
+    calibration: list[CalibrationBin]
+    hardest: list[HardCard]
+    parameters: Parameters
+
+
+def stats_to_dict(report: StatsReport) -> dict:
+    """The JSON form: field names as keys, times as UTC ISO text."""
+    return asdict(report)
+
+
+def check_deck(store: Store, deck: str | None) -> None:
+    """Raise a TrainerError naming the known decks when `deck` is not one of them."""
+    if deck is None:
+        return
+    names = deck_names(store)
+    if deck not in names:
+        known = ", ".join(names) if names else "none yet (run `trainer import PATH`)"
+        raise TrainerError(f"--deck: no deck named {deck!r}; decks are: {known}")
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _pass(passed: int, total: int) -> Pass:
+    return Pass(passed, total, _rate(passed, total))
+
+
+class _Days:
+    """UTC bounds of study days around `now`, as database text."""
+
+    def __init__(self, now: datetime, settings: Settings, tz: tzinfo | None):
+        self.hour = settings.day_starts_at
+        self.tz = tz
+        self.today = study_day(now, self.hour, tz)
+
+    def start(self, day: date) -> str:
+        return to_utc_text(day_start(day, self.hour, self.tz))
+
+    def span(self, first: date, days: int) -> tuple[str, str]:
+        return self.start(first), self.start(first + timedelta(days=days))
+
+    def each(self, first: date, count: int) -> list[tuple[date, tuple[str, str]]]:
+        days = [first + timedelta(days=i) for i in range(count + 1)]
+        starts = [self.start(d) for d in days]
+        return [(days[i], (starts[i], starts[i + 1])) for i in range(count)]
+
+
+def compute_stats(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    *,
+    deck: str | None = None,
+    days: int = 84,
+    on: date | None = None,
+    tz: tzinfo | None = None,
+) -> StatsReport:
+    """Every figure of `trainer stats`, for one deck or all of them."""
+    check_deck(store, deck)
+    calendar = _Days(now, settings, tz)
+    on = on or calendar.today + timedelta(days=READY_IN_DAYS)
+    if on < calendar.today:
+        raise TrainerError(f"--on: {on.isoformat()} is in the past; give today or a later date")
+    reviews_ever = q.review_count(store, deck)
+    activity = _activity(store, calendar, days, deck)
+    counts = q.card_categories(store, deck)
+    per_deck = {name: CardCounts(**found, total=sum(found.values())) for name, found in counts.items()}
+    memory, ranked = _memory(store, settings, now, on, tz, deck)
+    return StatsReport(
+        generated_at=to_utc_text(now),
+        deck=deck,
+        day_starts_at=settings.day_starts_at,
+        reviews_ever=reviews_ever,
+        message=_empty_message(deck, reviews_ever, per_deck),
+        today=_today(store, calendar, activity, deck),
+        cards=per_deck,
+        cards_total=CardCounts(**{c: sum(getattr(v, c) for v in per_deck.values()) for c in CATEGORIES + ("total",)}),
+        forecast=_forecast(store, calendar, deck),
+        activity=activity,
+        retention=[_retention(store, calendar, n, deck) for n in RETENTION_WINDOWS],
+        memory=memory,
+        calibration=_calibration(store, deck),
+        hardest=_hardest(store, ranked),
+        parameters=_parameters(settings),
+    )
+
+
+def _empty_message(deck: str | None, reviews_ever: int, per_deck: dict[str, CardCounts]) -> str | None:
+    if reviews_ever:
+        return None
+    cards = sum(c.total for c in per_deck.values())
+    where = f"in deck {deck!r}" if deck else "yet"
+    if not cards:
+        return "No cards yet: run `trainer import PATH` to add your decks, then `trainer review`."
+    return f"No reviews {where}: {cards} cards are waiting. Run `trainer review` to start."
+
+
+def _activity(store: Store, calendar: _Days, days: int, deck: str | None) -> Activity:
+    spans = calendar.each(calendar.today - timedelta(days=days - 1), days)
+    counts = q.reviews_per_range(store, [span for _, span in spans], deck)
+    rows = [ActivityDay(day.isoformat(), n, ms) for (day, _), (n, ms) in zip(spans, counts)]
+    return Activity(
+        days=rows,
+        total_reviews=sum(r.reviews for r in rows),
+        total_time_ms=sum(r.time_ms for r in rows),
+        active_days=sum(1 for r in rows if r.reviews),
+    )
+
+
+def _streak(store: Store, calendar: _Days, activity: Activity, deck: str | None) -> int:
+    """Study days in a row with reviews, ending today (or yesterday: today is not over)."""
+    active = [row.reviews > 0 for row in activity.days]
+    if active and not active[-1]:
+        active.pop()  # nothing yet today does not break the streak
+        first_missing = calendar.today - timedelta(days=1)
+    else:
+        first_missing = calendar.today
+    streak = 0
+    while active and active[-1]:
+        active.pop()
+        streak += 1
+    if active:  # a day without reviews was found inside the window
+        return streak
+    # The streak fills the window shown: keep looking back a day at a time.
+    day = first_missing - timedelta(days=streak)
+    while q.any_review_between(store, *calendar.span(day, 1), deck):
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def _today(store: Store, calendar: _Days, activity: Activity, deck: str | None) -> Today:
+    totals = q.window_totals(store, *calendar.span(calendar.today, 1), deck)
+    return Today(
+        date=calendar.today.isoformat(),
+        reviews=totals["reviews"],
+        cards=totals["cards"],
+        again=totals["again"],
+        again_rate=_rate(totals["again"], totals["reviews"]),
+        time_ms=totals["time_ms"],
+        new_learned=totals["new"],
+        streak_days=_streak(store, calendar, activity, deck),
+    )
+
+
+def _forecast(store: Store, calendar: _Days, deck: str | None) -> Forecast:
+    spans = calendar.each(calendar.today, FORECAST_DAYS)
+    counts = q.due_per_range(store, [span for _, span in spans], deck)
+    overdue = q.overdue_count(store, calendar.start(calendar.today), deck)
+    return Forecast(overdue, [DayCount(day.isoformat(), n) for (day, _), n in zip(spans, counts)])
+
+
+def _retention(store: Store, calendar: _Days, days: int, deck: str | None) -> RetentionWindow:
+    found = q.review_state_answers(store, *calendar.span(calendar.today - timedelta(days=days - 1), days), deck)
+    young, mature = found["young"], found["mature"]
+    return RetentionWindow(
+        days=days,
+        young=_pass(*young),
+        mature=_pass(*mature),
+        all=_pass(young[0] + mature[0], young[1] + mature[1]),
+    )
+
+
+def interview_moment(on: date, now: datetime, tz: tzinfo | None) -> datetime:
+    """Noon local time on the interview day (or now, if that noon has passed)."""
+    noon = datetime.combine(on, time(12))
+    local = noon.astimezone() if tz is None else noon.replace(tzinfo=tz)
+    return max(now, local.astimezone(timezone.utc))
+
+
+def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int, float, str]]]:
+    """Recall of studied cards now and on the interview day if nothing more is studied.
+
+    New cards have no memory to forget: they are left out of the averages and
+    counted as 0 in `expected_known` (cards you would recall), so an unstarted
+    deck shows as not ready. Also returns the hardest cards, ranked: most
+    lapses first, then lowest recall now.
+    """
+    scheduler = Scheduler(settings, fuzz=False)
+    moment = interview_moment(on, now, tz)
+    ahead_ms = round((moment - now).total_seconds() * 1000)
+    rows = q.studied_cards(store, to_utc_text(now), deck)
+    now_recall = scheduler.recall_after_days((s, age // q.DAY_MS) for _, _, s, _, age, _ in rows)
+    on_recall = scheduler.recall_after_days((s, (age + ahead_ms) // q.DAY_MS) for _, _, s, _, age, _ in rows)
+    sums: dict[str, list] = {}
+    for row, r_now, r_on in zip(rows, now_recall, on_recall):
+        acc = sums.setdefault(row[1], [0, 0.0, 0.0])
+        acc[0] += 1
+        acc[1] += r_now
+        acc[2] += r_on
+    active = q.active_cards_per_deck(store, deck)
+
+    def summary(name: str, studied: int, total_now: float, total_on: float, cards: int) -> DeckMemory:
+        return DeckMemory(name, cards, studied, _rate(total_now, studied), _rate(total_on, studied), total_now, total_on)
+
+    decks = [summary(name, *sums.get(name, (0, 0.0, 0.0)), active[name]) for name in sorted(active)]
+    total = summary("all", sum(d.studied for d in decks), sum(d.expected_known_now for d in decks),
+                    sum(d.expected_known_on for d in decks), sum(active.values()))
+    ranked = heapq.nsmallest(HARDEST_COUNT, ((-row[5], r, row[0]) for row, r in zip(rows, now_recall)))
+    memory = Memory(
+        on_date=on.isoformat(),
+        on_moment=to_utc_text(moment),
+        decks=decks,
+        total=total,
+        stability=_histogram([row[2] for row in rows], STABILITY_EDGES, "d"),
+        difficulty=_histogram([row[3] for row in rows if row[3] is not None], tuple(range(2, 10)), ""),
+    )
+    return memory, ranked
+
+
+def _histogram(values: list[float], edges: tuple, unit: str) -> list[Bin]:
+    """Counts in [previous edge, edge) bins, then one bin for the rest."""
+    counts = [0] * (len(edges) + 1)
+    for value in values:
+        counts[bisect_right(edges, value)] += 1
+    labels = [f"<{edges[0]}{unit}"] + [f"{a}-{b}{unit}" for a, b in zip(edges, edges[1:])] + [f">={edges[-1]}{unit}"]
+    return [Bin(label, n) for label, n in zip(labels, counts)]
+
+
+def _calibration(store: Store, deck: str | None) -> list[CalibrationBin]:
+    found = q.calibration_bins(store, CALIBRATION_BINS, deck)
+    bins = []
+    for b in range(CALIBRATION_BINS):
+        n, predicted, passed = found.get(b, (0, 0.0, 0))
+        bins.append(CalibrationBin(b / CALIBRATION_BINS, (b + 1) / CALIBRATION_BINS, n, _rate(predicted, n), _rate(passed, n)))
+    return bins
+
+
+def _hardest(store: Store, ranked: list[tuple[int, float, str]]) -> list[HardCard]:
+    places = q.card_places(store, [key for _, _, key in ranked])
+    cards = []
+    for neg_lapses, recall, key in ranked:
+        deck, path, line, prompt, reps = places[key]
+        cards.append(HardCard(key, deck, f"{path}:{line}", prompt, -neg_lapses, reps, recall))
+    return cards
+
+
+def _parameters(settings: Settings) -> Parameters:
+    fitted = bool(settings.parameters)
+    return Parameters(
+        source="fitted" if fitted else "default",
+        fitted_at=settings.parameters_fitted_at or None if fitted else None,
+        fitted_on=settings.parameters_fitted_on if fitted else 0,
+        desired_retention=settings.desired_retention,
+        values=list(Scheduler(settings, fuzz=False).parameters),
+    )

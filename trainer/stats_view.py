@@ -1,0 +1,225 @@
+"""`trainer stats` on a terminal: Rich tables and text charts, or one JSON document.
+
+The renderables are built here once and shown both by the command and by the
+TUI's stats screen. Anything that came from a deck (deck names, prompts) goes
+in as rich.text.Text, never as a string Rich would read markup from. Colour
+is Rich's to decide: none when piped, none under NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from trainer.config import Settings
+from trainer.stats import CATEGORIES, StatsReport, compute_stats, stats_to_dict
+from trainer.store import open_db
+
+BAR_WIDTH = 40
+HEAT_CHARS = "·░▒▓█"
+HEAT_STYLES = ("dim", "green4", "green3", "green1", "bold bright_green")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def run_stats(
+    db_path: Path,
+    settings: Settings,
+    now: datetime,
+    *,
+    deck: str | None = None,
+    days: int = 84,
+    on: date | None = None,
+    as_json: bool = False,
+) -> int:
+    """Print the statistics; return the exit code. Errors are raised as TrainerError."""
+    # Stats only read: with no database yet, report on an empty one rather than create a file.
+    store = open_db(db_path if Path(db_path).exists() else ":memory:")
+    with store:
+        report = compute_stats(store, settings, now, deck=deck, days=days, on=on)
+    if as_json:
+        sys.stdout.write(json.dumps(stats_to_dict(report), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    console = Console(highlight=False)
+    if report.message:
+        console.print(Text(report.message))
+        return 0
+    for part in render_report(report):
+        console.print(part)
+        console.print()
+    return 0
+
+
+def render_report(report: StatsReport) -> list[RenderableType]:
+    """Every section, in reading order."""
+    if report.message:
+        return [Text(report.message)]
+    return [
+        _title(report),
+        _today(report),
+        _cards(report),
+        _forecast(report),
+        _activity(report),
+        _retention(report),
+        _memory(report),
+        _calibration(report),
+        _hardest(report),
+        _parameters(report),
+    ]
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def duration(ms: int) -> str:
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m {seconds:02d}s" if minutes else f"{seconds}s"
+
+
+def _heading(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+def _title(report: StatsReport) -> Text:
+    scope = Text("all decks") if report.deck is None else Text(report.deck)
+    return Text.assemble(("Stats: ", "bold"), scope, f"  (study days start at {report.day_starts_at}:00)")
+
+
+def _today(report: StatsReport) -> Group:
+    t = report.today
+    line = Text(
+        f"{t.reviews} answers on {t.cards} cards, Again {percent(t.again_rate)}, "
+        f"{duration(t.time_ms)}, {t.new_learned} new learned. "
+        f"Streak: {t.streak_days} day{'s' if t.streak_days != 1 else ''}."
+    )
+    return Group(_heading(f"Today ({t.date})"), line)
+
+
+def _cards(report: StatsReport) -> Group:
+    table = Table(*("deck",) + CATEGORIES + ("total",), box=None, pad_edge=False)
+    for column in table.columns[1:]:
+        column.justify = "right"
+    for name, counts in report.cards.items():
+        table.add_row(Text(name), *(str(getattr(counts, c)) for c in CATEGORIES + ("total",)))
+    if len(report.cards) > 1:
+        total = report.cards_total
+        table.add_row(Text("all", style="bold"), *(str(getattr(total, c)) for c in CATEGORIES + ("total",)))
+    return Group(_heading("Cards"), table)
+
+
+def _bar(count: int, most: int, width: int = BAR_WIDTH) -> str:
+    if not count:
+        return ""
+    return "█" * max(1, round(width * count / most))
+
+
+def _forecast(report: StatsReport) -> Group:
+    f = report.forecast
+    most = max([f.overdue] + [d.count for d in f.days]) or 1
+    lines = [_heading("Due in the next 30 days")]
+    if f.overdue:
+        lines.append(Text.assemble(f"{'overdue':<9} ", (_bar(f.overdue, most), "red"), f" {f.overdue}"))
+    for d in f.days:
+        day = date.fromisoformat(d.date)
+        label = f"{WEEKDAYS[day.weekday()]} {day:%m-%d}"
+        lines.append(Text.assemble(f"{label:<9} ", (_bar(d.count, most), "cyan"), f" {d.count}"))
+    return Group(*lines)
+
+
+def _activity(report: StatsReport) -> Group:
+    a = report.activity
+    days = [(date.fromisoformat(d.date), d.reviews) for d in a.days]
+    first_monday = days[0][0] - timedelta(days=days[0][0].weekday())
+    weeks = (days[-1][0] - first_monday).days // 7 + 1
+    most = max(n for _, n in days) or 1
+    grid = [[Text(" ")] * weeks for _ in WEEKDAYS]
+    for day, n in days:
+        level = 0 if n == 0 else min(4, 1 + (4 * n - 1) // most)
+        grid[day.weekday()][(day - first_monday).days // 7] = Text(HEAT_CHARS[level], style=HEAT_STYLES[level])
+    rows = [Text.assemble(f"{name} ", *cells) for name, cells in zip(WEEKDAYS, grid)]
+    summary = Text(
+        f"{a.total_reviews} answers on {a.active_days} of {len(days)} days, {duration(a.total_time_ms)} in all "
+        f"(· none, {' '.join(HEAT_CHARS[1:])} up to {most} a day)"
+    )
+    return Group(_heading(f"Activity, last {len(days)} days"), *rows, summary)
+
+
+def _pass_cell(p) -> str:
+    return f"{percent(p.rate)} ({p.passed}/{p.total})" if p.total else "—"
+
+
+def _retention(report: StatsReport) -> Group:
+    table = Table("answers in review", "young", "mature", "all", box=None, pad_edge=False)
+    for w in report.retention:
+        label = "today" if w.days == 1 else f"last {w.days} days"
+        table.add_row(label, _pass_cell(w.young), _pass_cell(w.mature), _pass_cell(w.all))
+    return Group(_heading("True retention (not Again)"), table)
+
+
+def _memory(report: StatsReport) -> Group:
+    m = report.memory
+    table = Table("deck", "studied", "recall now", f"on {m.on_date}", "known on that day",
+                  box=None, pad_edge=False)
+    rows = m.decks + ([m.total] if len(m.decks) > 1 else [])
+    for d in rows:
+        table.add_row(
+            Text(d.deck, style="bold" if d is m.total else ""),
+            f"{d.studied}/{d.active}",
+            percent(d.recall_now),
+            percent(d.recall_on),
+            f"{d.expected_known_on:.0f} of {d.active}",
+        )
+    return Group(
+        _heading("Memory, if nothing more is studied"),
+        table,
+        Text("recall averages studied cards; 'known' counts new cards as not known", style="dim"),
+        _distribution("Stability (days until recall falls to 90%)", m.stability),
+        _distribution("Difficulty (1 easy to 10 hard)", m.difficulty),
+    )
+
+
+def _distribution(title: str, bins) -> Group:
+    most = max((b.count for b in bins), default=0) or 1
+    width = max(len(b.label) for b in bins)
+    lines = [Text(title, style="italic")]
+    for b in bins:
+        lines.append(Text.assemble(f"{b.label:>{width}} ", (_bar(b.count, most, 30), "magenta"), f" {b.count}"))
+    return Group(*lines)
+
+
+def _calibration(report: StatsReport) -> Group:
+    table = Table("predicted", "answers", "mean predicted", "actual", box=None, pad_edge=False)
+    for b in report.calibration:
+        table.add_row(f"{b.low:.0%}-{b.high:.0%}", str(b.count), percent(b.predicted), percent(b.actual))
+    return Group(_heading("Calibration: predicted recall against actual"), table)
+
+
+def _hardest(report: StatsReport) -> Group:
+    if not report.hardest:
+        return Group(_heading("Hardest cards"), Text("none studied yet"))
+    table = Table("where", "lapses", "recall now", "prompt", box=None, pad_edge=False)
+    for card in report.hardest:
+        prompt = card.prompt.splitlines()[0] if card.prompt else ""
+        table.add_row(Text(card.location), str(card.lapses), percent(card.recall_now),
+                      Text(prompt, overflow="ellipsis", no_wrap=True))
+    return Group(_heading("Hardest cards (most lapses, then lowest recall)"), table)
+
+
+def _parameters(report: StatsReport) -> Group:
+    p = report.parameters
+    if p.source == "fitted":
+        when = f" at {p.fitted_at}" if p.fitted_at else ""
+        line = f"FSRS parameters fitted to your reviews{when} ({p.fitted_on} reviews)"
+    else:
+        line = "FSRS default parameters (`trainer optimize` fits your own)"
+    return Group(_heading("Scheduler"), Text(f"{line}; desired retention {percent(p.desired_retention)}"))

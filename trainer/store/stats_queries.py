@@ -1,0 +1,223 @@
+"""Aggregate reads for `trainer stats`: the SQL does the counting, Python the shaping.
+
+Every function takes `deck` (None: all decks) and returns plain numbers,
+tuples or dicts. Times go in as the UTC text of trainer.days.to_utc_text,
+which sorts like the times themselves, so ranges use the indexes.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from trainer.store.connection import Store
+
+MATURE_DAYS = 21
+DAY_MS = 86_400_000
+
+
+def _review_in_deck(deck: str | None) -> tuple[str, tuple]:
+    """A condition on reviews `r` keeping one deck's answers (a review knows its deck only through its card).
+
+    Every caller asks for a time range: the unary + keeps SQLite from
+    seeking reviews_card_time once per card of the deck (per day!) and makes
+    it walk the range by time, checking each answer's card against the deck.
+    """
+    if deck is None:
+        return "", ()
+    return "AND +r.card_key IN (SELECT key FROM cards WHERE deck = ?)", (deck,)
+
+
+def _deck_where(deck: str | None, prefix: str = "AND") -> tuple[str, tuple]:
+    return (f"{prefix} deck = ?", (deck,)) if deck is not None else ("", ())
+
+
+def review_count(store: Store, deck: str | None) -> int:
+    if deck is None:
+        return store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    # The deck's cards first, then their reviews through the covering reviews_card_time.
+    sql = "SELECT count(*) FROM cards c JOIN reviews r ON r.card_key = c.key WHERE c.deck = ?"
+    return store.conn.execute(sql, (deck,)).fetchone()[0]
+
+
+def window_totals(store: Store, start: str, end: str, deck: str | None) -> dict[str, int]:
+    """Answers, distinct cards, Again answers, time and first answers in [start, end)."""
+    in_deck, params = _review_in_deck(deck)
+    sql = (
+        "SELECT count(*), count(DISTINCT r.card_key), coalesce(sum(r.rating = 1), 0), "
+        "coalesce(sum(r.duration_ms), 0), coalesce(sum(r.state = 'new'), 0) "
+        f"FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ? {in_deck}"
+    )
+    reviews, cards, again, time_ms, new = store.conn.execute(sql, (start, end) + params).fetchone()
+    return {"reviews": reviews, "cards": cards, "again": again, "time_ms": time_ms, "new": new}
+
+
+def _ranges_cte(ranges: Sequence[tuple[str, str]]) -> tuple[str, tuple]:
+    values = ", ".join("(?, ?, ?)" for _ in ranges)
+    params = tuple(x for i, (start, end) in enumerate(ranges) for x in (i, start, end))
+    return f"WITH ranges(i, start, stop) AS (VALUES {values})", params
+
+
+def reviews_per_range(
+    store: Store, ranges: Sequence[tuple[str, str]], deck: str | None
+) -> list[tuple[int, int]]:
+    """(answers, time in ms) in each [start, stop) range, in the order given.
+
+    Ranges are study days; their UTC bounds come from Python because a day's
+    length changes with daylight saving time, which SQLite knows nothing of.
+    """
+    if not ranges:
+        return []
+    found: dict[int, tuple[int, int]] = {}
+    # Chunks keep the statement under SQLite's limit on bound parameters.
+    for offset in range(0, len(ranges), 2000):
+        chunk = ranges[offset : offset + 2000]
+        cte, params = _ranges_cte(chunk)
+        in_deck, deck_params = _review_in_deck(deck)
+        sql = (
+            f"{cte} SELECT ranges.i, count(*), coalesce(sum(r.duration_ms), 0) FROM ranges "
+            f"JOIN reviews r ON r.reviewed_at >= ranges.start AND r.reviewed_at < ranges.stop {in_deck} "
+            "GROUP BY ranges.i"
+        )
+        for i, count, time_ms in store.conn.execute(sql, params + deck_params):
+            found[offset + i] = (count, time_ms)
+    return [found.get(i, (0, 0)) for i in range(len(ranges))]
+
+
+def any_review_between(store: Store, start: str, end: str, deck: str | None) -> bool:
+    if deck is None:
+        sql = "SELECT EXISTS (SELECT 1 FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?)"
+        return bool(store.conn.execute(sql, (start, end)).fetchone()[0])
+    # Called once per day of a streak: CROSS JOIN fixes the order (the day's
+    # reviews by time, then each one's card by key) and stops at the first hit,
+    # where IN (subquery) would rebuild the deck's key list on every call.
+    sql = (
+        "SELECT EXISTS (SELECT 1 FROM reviews r CROSS JOIN cards c ON c.key = r.card_key "
+        "WHERE r.reviewed_at >= ? AND r.reviewed_at < ? AND c.deck = ?)"
+    )
+    return bool(store.conn.execute(sql, (start, end, deck)).fetchone()[0])
+
+
+def card_categories(store: Store, deck: str | None) -> dict[str, dict[str, int]]:
+    """deck -> category -> cards; every card is in exactly one category.
+
+    Status beats state: a suspended card is counted as suspended whatever its
+    memory. Relearning cards count as learning; young and mature split on the
+    interval the scheduler gave (due - last review).
+    """
+    where, params = _deck_where(deck, "WHERE")
+    sql = (
+        "SELECT deck, CASE "
+        "WHEN status = 'retired' THEN 'retired' "
+        "WHEN status = 'suspended' THEN 'suspended' "
+        "WHEN state = 'new' THEN 'new' "
+        "WHEN state IN ('learning', 'relearning') THEN 'learning' "
+        f"WHEN julianday(due) - julianday(last_review) < {MATURE_DAYS} THEN 'young' "
+        "ELSE 'mature' END AS category, count(*) "
+        f"FROM cards {where} GROUP BY deck, category ORDER BY deck"
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for name, category, n in store.conn.execute(sql, params):
+        counts.setdefault(name, {})[category] = n
+    return counts
+
+
+def due_per_range(store: Store, ranges: Sequence[tuple[str, str]], deck: str | None) -> list[int]:
+    """Active cards falling due in each [start, stop) range."""
+    if not ranges:
+        return []
+    cte, params = _ranges_cte(ranges)
+    where, deck_params = ("AND cards.deck = ?", (deck,)) if deck is not None else ("", ())
+    sql = (
+        f"{cte} SELECT ranges.i, count(*) FROM ranges JOIN cards ON cards.status = 'active' "
+        f"AND cards.due >= ranges.start AND cards.due < ranges.stop {where} GROUP BY ranges.i"
+    )
+    found = dict(store.conn.execute(sql, params + deck_params).fetchall())
+    return [found.get(i, 0) for i in range(len(ranges))]
+
+
+def overdue_count(store: Store, before: str, deck: str | None) -> int:
+    where, params = _deck_where(deck)
+    sql = f"SELECT count(*) FROM cards WHERE status = 'active' AND due < ? {where}"
+    return store.conn.execute(sql, (before,) + params).fetchone()[0]
+
+
+def review_state_answers(store: Store, start: str, end: str, deck: str | None) -> dict[str, tuple[int, int]]:
+    """'young'/'mature' -> (passed, answered) for answers given in review state.
+
+    Young or mature by the interval the card had when answered (scheduled_days).
+    """
+    in_deck, params = _review_in_deck(deck)
+    sql = (
+        f"SELECT coalesce(r.scheduled_days, 0) >= {MATURE_DAYS} AS mature, sum(r.rating > 1), count(*) "
+        f"FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ? AND r.state = 'review' {in_deck} "
+        "GROUP BY mature"
+    )
+    found = {"young": (0, 0), "mature": (0, 0)}
+    for mature, passed, total in store.conn.execute(sql, (start, end) + params):
+        found["mature" if mature else "young"] = (passed, total)
+    return found
+
+
+def studied_cards(store: Store, now: str, deck: str | None) -> list[tuple]:
+    """(key, deck, stability, difficulty, ms since last review, lapses) of active studied cards.
+
+    The age is computed in SQL (whole milliseconds, so a review exactly N days
+    ago is N days old despite julianday's floating point) to spare Python
+    parsing fifty thousand timestamps.
+    """
+    where, params = _deck_where(deck)
+    sql = (
+        "SELECT key, deck, stability, difficulty, "
+        f"CAST(round((julianday(?) - julianday(last_review)) * {DAY_MS}) AS INTEGER), lapses "
+        "FROM cards WHERE status = 'active' AND state != 'new' AND stability IS NOT NULL "
+        f"AND last_review IS NOT NULL {where}"
+    )
+    return store.conn.execute(sql, (now,) + params).fetchall()
+
+
+def active_cards_per_deck(store: Store, deck: str | None) -> dict[str, int]:
+    where, params = _deck_where(deck)
+    sql = f"SELECT deck, count(*) FROM cards WHERE status = 'active' {where} GROUP BY deck"
+    return dict(store.conn.execute(sql, params).fetchall())
+
+
+def calibration_bins(store: Store, bins: int, deck: str | None) -> dict[int, tuple[int, float, int]]:
+    """bin -> (answers, sum of predicted recall, recalled) over every predicted answer.
+
+    Bin b holds predictions in [b/bins, (b+1)/bins); the last one also holds 1.
+    All decks: one range query per bin on the reviews_prediction index, which
+    avoids sorting a million rows into groups. One deck: its cards lead, and
+    reviews_card_prediction covers the rest.
+    """
+    if deck is not None:
+        sql = (
+            f"SELECT min(CAST(r.retrievability * {bins} AS INTEGER), {bins - 1}) AS bin, count(*), "
+            "total(r.retrievability), total(r.rating > 1) FROM cards c "
+            "JOIN reviews r ON r.card_key = c.key AND r.retrievability IS NOT NULL "
+            "WHERE c.deck = ? GROUP BY bin"
+        )
+        return {b: (n, total, int(passed)) for b, n, total, passed in store.conn.execute(sql, (deck,))}
+    found = {}
+    for b in range(bins):
+        upper = "AND retrievability < ?" if b < bins - 1 else ""
+        params = (b / bins, (b + 1) / bins) if upper else (b / bins,)
+        sql = (
+            "SELECT count(*), total(retrievability), total(rating > 1) FROM reviews "
+            f"WHERE retrievability IS NOT NULL AND retrievability >= ? {upper}"
+        )
+        n, total, passed = store.conn.execute(sql, params).fetchone()
+        if n:
+            found[b] = (n, total, int(passed))
+    return found
+
+
+def card_places(store: Store, keys: Iterable[str]) -> dict[str, tuple[str, str, int, str, int]]:
+    """key -> (deck, path, line, prompt, reps) for a few cards."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    sql = (
+        "SELECT key, deck, path, source_line, prompt, reps FROM cards "
+        f"WHERE key IN ({', '.join('?' * len(keys))})"
+    )
+    return {row[0]: tuple(row[1:]) for row in store.conn.execute(sql, keys)}
