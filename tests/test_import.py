@@ -392,3 +392,31 @@ def test_first_run_says_when_a_bundled_deck_was_skipped(store, home, monkeypatch
     message = import_bundled_if_empty(store, NOW)
     assert message.startswith("First run: imported 2 cards")
     assert "Some bundled decks were skipped" in message
+
+
+def test_unreadable_folder_is_an_error_and_its_decks_are_not_retired(store, home, monkeypatch):
+    write(home, "faq.md", FAQ)
+    write(home, "locked/inside.md", "Q: Inside?\nA: yes\n")
+    run(store, home)
+    key = key_of(store, "Inside?")
+    real_walk = __import__("os").walk
+
+    def walk(top, onerror=None, **kw):
+        # Simulated: tests may run as root, who can list a chmod 000 folder.
+        for folder, subfolders, names in real_walk(top, onerror=onerror, **kw):
+            if Path(folder).name == "locked":
+                onerror(PermissionError(13, "Permission denied", folder))
+                subfolders[:] = []
+                continue
+            yield folder, subfolders, names
+
+    monkeypatch.setattr("trainer.importer.os.walk", walk)
+    report = run(store, home, LATER)
+
+    assert [str(e) for e in report.all_errors] == [
+        "decks/locked:0: cannot read the folder: Permission denied; check its permissions"
+    ]
+    assert report.total("retired") == 0
+    assert get_card(store, key).status is Status.ACTIVE
+    _, err = format_report(report)
+    assert err.startswith("decks/locked: cannot read the folder")

@@ -69,11 +69,17 @@ def display_path(path: Path | str) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def _deck_files_under(root: Path) -> list[Path]:
+def _deck_files_under(root: Path, errors: list[ParseError]) -> list[Path]:
     """Every `*.md` below root, skipping hidden folders and files (.git, .venv,
-    editor lock files) without walking into them."""
+    editor lock files) without walking into them. A folder that cannot be read
+    is an error, not an empty folder: its decks must not look deleted."""
+
+    def unreadable(exc: OSError) -> None:
+        where = display_path(exc.filename or root)
+        errors.append(ParseError(where, 0, f"cannot read the folder: {exc.strerror}; check its permissions"))
+
     found = []
-    for folder, subfolders, names in os.walk(root):
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         base = Path(folder)
         found.extend(base / name for name in names if name.endswith(".md") and not name.startswith("."))
@@ -90,7 +96,7 @@ def find_deck_files(paths: list[str | Path]) -> tuple[list[Path], list[Path], li
         if path.is_dir():
             root = path.resolve()
             folders.append(root)
-            files.extend(_deck_files_under(root))
+            files.extend(_deck_files_under(root, errors))
         elif path.is_file():
             files.append(path.resolve())
         else:
@@ -180,7 +186,9 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
         if not deck.errors:
             loaded.append(_Loaded(path, shown, digest, deck, parsed.cards))
 
-    vanished = _vanished_decks(known_decks, files, folders)
+    # Below a path we could not read, a missing file is not a deleted one.
+    unreadable = [Path(error.path).resolve() for error in report.errors]
+    vanished = _vanished_decks(known_decks, files, folders, unreadable)
     if not loaded and not vanished:
         return  # the no-op re-import: nothing parsed, nothing to diff
 
@@ -220,13 +228,17 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
         report.decks.append(deck)
 
 
-def _vanished_decks(known_decks: dict[str, dict], files: list[Path], folders: list[Path]) -> list[str]:
+def _vanished_decks(
+    known_decks: dict[str, dict], files: list[Path], folders: list[Path], unreadable: list[Path]
+) -> list[str]:
     """Known deck files, below a folder we were given, that are no longer there."""
     seen = {str(p) for p in files}
     return [
         path
         for path in known_decks
-        if path not in seen and any(Path(path).is_relative_to(folder) for folder in folders)
+        if path not in seen
+        and any(Path(path).is_relative_to(folder) for folder in folders)
+        and not any(Path(path).is_relative_to(blocked) for blocked in unreadable)
     ]
 
 
