@@ -228,6 +228,23 @@ def test_dry_run_creates_no_database(home):
     assert not (home / "data").exists()
 
 
+def test_cli_dry_run_leaves_an_existing_database_byte_for_byte(home):
+    write(home, "faq.md", FAQ)
+    db_file = home / "data" / "trainer.db"
+    with open_db(db_file) as opened:
+        import_paths(opened, [home / "decks"], NOW)
+        # Pretend the file predates the newest migration: a dry run must not upgrade it either.
+        opened.conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_new_card_order_index'")
+        opened.conn.execute("DROP INDEX cards_new_order")
+        opened.conn.commit()
+    before = db_file.read_bytes()
+    write(home, "faq.md", "# FAQ\n\nQ: A brand new question?\nA: Yes.\n")
+    result = CliRunner().invoke(cli, ["import", "--dry-run", "decks"])
+    assert result.exit_code == 0, result.output
+    assert "1 added" in result.output and "2 retired" in result.output
+    assert db_file.read_bytes() == before
+
+
 # -- bad input -----------------------------------------------------------------------------
 
 

@@ -114,11 +114,6 @@ def test_times_are_stored_as_utc_iso_text_with_microseconds(db_path, tmp_path):
     assert created == imported == "2025-03-03T09:00:00.000000+00:00"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open_db switches to WAL before checking the schema version, which rewrites the "
-    "header of a rollback-journal file (trainer/store/connection.py; reported, not owned here)",
-)
 def test_newer_schema_in_rollback_journal_mode_is_not_modified(db_path):
     conn = sqlite3.connect(db_path)
     conn.execute("CREATE TABLE _sqlite_migrations (id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT, applied_at TEXT)")

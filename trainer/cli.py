@@ -66,11 +66,11 @@ def import_command(obj: Context, paths: tuple[str, ...], dry_run: bool) -> None:
     """Import deck files and folders (*.md, recursively)."""
     from trainer.importer import import_paths
     from trainer.import_report import format_report
-    from trainer.store import open_db
+    from trainer.store.connection import open_copy_in_memory, open_db
 
-    if dry_run and not obj.db_path.exists():
-        # Nothing to compare with and nothing may be written: diff against an empty database.
-        store = open_db(":memory:")
+    if dry_run:
+        # Nothing may be written, not even a schema upgrade: diff against a private copy.
+        store = open_copy_in_memory(obj.db_path) if obj.db_path.exists() else open_db(":memory:")
     else:
         store = obj.open()
     with store:

@@ -49,6 +49,25 @@ def _check_not_newer(db: sqlite_utils.Database, path: str) -> None:
         )
 
 
+def open_copy_in_memory(path: str | Path) -> Store:
+    """A private in-memory copy of a database, for a dry run that must write nothing."""
+    source_path = Path(path)
+    try:
+        source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
+        copy = sqlite3.connect(":memory:")
+        with source:
+            _check_not_newer(sqlite_utils.Database(source, execute_plugins=False), str(path))
+            source.backup(copy)
+        source.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: not a trainer database, or damaged: {exc}") from None
+    db = sqlite_utils.Database(copy, execute_plugins=False)
+    db.execute("PRAGMA foreign_keys = ON")
+    if migrations.pending(db):
+        migrations.apply(db)
+    return Store(db, str(path))
+
+
 def open_db(path: str | Path, *, create: bool = True) -> Store:
     """Open (and create or migrate) the database at `path`; ':memory:' works too."""
     text = str(path)
@@ -67,12 +86,13 @@ def open_db(path: str | Path, *, create: bool = True) -> Store:
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
+        # Before anything that writes (switching to WAL rewrites the header).
+        _check_not_newer(db, text)
         if text != ":memory:":
             db.execute("PRAGMA journal_mode = WAL")
             # In WAL mode NORMAL survives a killed process; only power loss
             # can drop the last commits, and never corrupts the file.
             db.execute("PRAGMA synchronous = NORMAL")
-        _check_not_newer(db, text)
         if migrations.pending(db):
             migrations.apply(db)
     except SchemaTooNewError:
