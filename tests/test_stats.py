@@ -34,9 +34,7 @@ def at(text: str) -> datetime:
 
 def review_state(stability, difficulty, last, days, lapses=0, state="review"):
     """A memory whose last review was `last` and next is `days` later."""
-    return MemoryState(state, None, stability, difficulty, last, last, 1, lapses) if days is None else MemoryState(
-        state, None, stability, difficulty, last + timedelta(days=days), last, 1, lapses
-    )
+    return MemoryState(state, None, stability, difficulty, last + timedelta(days=days), last, 1, lapses)
 
 
 def add_cards(store, deck: str, path: str, keys: list[str]) -> None:
