@@ -342,8 +342,9 @@ def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int,
 
     New cards have no memory to forget: they are left out of the averages and
     counted as 0 in `expected_known` (cards you would recall), so an unstarted
-    deck shows as not ready. Also returns the hardest cards, ranked: most
-    lapses first, then lowest recall now.
+    deck shows as not ready. Also returns the hardest cards (a lapse, or
+    recall below the desired retention), ranked: most lapses first, then
+    lowest recall now.
     """
     scheduler = Scheduler(settings, fuzz=False)
     moment = interview_moment(on, now, tz)
@@ -365,7 +366,9 @@ def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int,
     decks = [summary(name, *sums.get(name, (0, 0.0, 0.0)), active[name]) for name in sorted(active)]
     total = summary("all", sum(d.studied for d in decks), sum(d.expected_known_now for d in decks),
                     sum(d.expected_known_on for d in decks), sum(active.values()))
-    ranked = heapq.nsmallest(HARDEST_COUNT, ((-row[5], r, row[0]) for row, r in zip(rows, now_recall)))
+    # Only cards that have shown trouble: a lapse, or recall already below the target.
+    troubled = ((-row[5], r, row[0]) for row, r in zip(rows, now_recall) if row[5] > 0 or r < settings.desired_retention)
+    ranked = heapq.nsmallest(HARDEST_COUNT, troubled)
     memory = Memory(
         on_date=on.isoformat(),
         on_moment=to_utc_text(moment),

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from trainer.config import Settings
+from trainer.importer import display_path
 from trainer.stats import CATEGORIES, StatsReport, compute_stats, stats_to_dict
 from trainer.store import open_db
 
@@ -206,13 +207,23 @@ def _calibration(report: StatsReport) -> Group:
 
 def _hardest(report: StatsReport) -> Group:
     if not report.hardest:
-        return Group(_heading("Hardest cards"), Text("none studied yet"))
+        return Group(_heading("Hardest cards"), Text("none yet: no card has lapsed or fallen below your target recall"))
     table = Table("where", "lapses", "recall now", "prompt", box=None, pad_edge=False)
     for card in report.hardest:
         prompt = card.prompt.splitlines()[0] if card.prompt else ""
-        table.add_row(Text(card.location), str(card.lapses), percent(card.recall_now),
+        table.add_row(Text(short_location(card.location)), str(card.lapses), percent(card.recall_now),
                       Text(prompt, overflow="ellipsis", no_wrap=True))
     return Group(_heading("Hardest cards (most lapses, then lowest recall)"), table)
+
+
+def short_location(location: str) -> str:
+    """`path:line` short enough for a column: relative to here, else the last two parts."""
+    path, _, line = location.rpartition(":")
+    shown = display_path(path)
+    parts = Path(shown).parts
+    if len(parts) > 2 and Path(shown).is_absolute():
+        shown = str(Path("…", *parts[-2:]))
+    return f"{shown}:{line}"
 
 
 def _parameters(report: StatsReport) -> Group:

@@ -32,7 +32,8 @@ class DecksScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Deck", key="deck")
+        # The deck column takes what the counts leave, so all fit at 80 columns.
+        table.add_column("Deck", key="deck", width=max(16, self.app.size.width - 46))
         for label in ("New", "Learning", "Due", "Cards"):
             table.add_column(label, key=label.lower())
         self.refresh_counts()
@@ -60,14 +61,15 @@ class DecksScreen(Screen):
         totals = Session(app.store, app.settings, tz=app.tz).queue(now)
         due_anything = totals.new + totals.learning + totals.review
         intro.update(
-            Text(
-                f"Today: {totals.new} new · {totals.learning} learning · {totals.review} due"
-                + ("" if due_anything else "  —  all done for now")
+            Text.assemble(
+                f"Today: {totals.new} new · {totals.learning} learning · {totals.review} due",
+                "" if due_anything else "  —  all done for now",
+                ("\nEnter reviews the selected deck · a reviews all decks · t shows your stats", "dim"),
             )
         )
         for deck, total, _new in overview:
             queue = Session(app.store, app.settings, deck=deck, tz=app.tz).queue(now)
-            table.add_row(Text(deck), queue.new, queue.learning, queue.review, total, key=deck)
+            table.add_row(Text(deck, overflow="ellipsis", no_wrap=True), queue.new, queue.learning, queue.review, total, key=deck)
         table.add_row(
             Text("All decks", style="bold"), totals.new, totals.learning, totals.review,
             sum(total for _, total, _ in overview), key=ALL_DECKS,
