@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from trainer.config import Settings
@@ -20,6 +20,23 @@ from trainer.scheduler import Scheduler
 from trainer.store import Store
 from trainer.store import stats_queries as q
 from trainer.store.cards import deck_names
+from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
+    Today,
+    CardCounts,
+    DayCount,
+    Forecast,
+    ActivityDay,
+    Activity,
+    Pass,
+    RetentionWindow,
+    DeckMemory,
+    Bin,
+    Memory,
+    CalibrationBin,
+    HardCard,
+    Parameters,
+    StatsReport,
+)
 
 FORECAST_DAYS = 30
 RETENTION_WINDOWS = (1, 7, 30)
@@ -29,146 +46,6 @@ READY_IN_DAYS = 7  # the default interview day, from today
 CATEGORIES = ("new", "learning", "young", "mature", "suspended", "retired")
 # Upper bounds (days) of the stability histogram; the last bin is open-ended.
 STABILITY_EDGES = (1, 7, 21, 90, 365)
-
-
-@dataclass(frozen=True)
-class Today:
-    date: str
-    reviews: int
-    cards: int
-    again: int
-    again_rate: float | None
-    time_ms: int
-    new_learned: int
-    streak_days: int
-
-
-@dataclass(frozen=True)
-class CardCounts:
-    new: int = 0
-    learning: int = 0
-    young: int = 0
-    mature: int = 0
-    suspended: int = 0
-    retired: int = 0
-    total: int = 0
-
-
-@dataclass(frozen=True)
-class DayCount:
-    date: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Forecast:
-    overdue: int
-    days: list[DayCount]
-
-
-@dataclass(frozen=True)
-class ActivityDay:
-    date: str
-    reviews: int
-    time_ms: int
-
-
-@dataclass(frozen=True)
-class Activity:
-    days: list[ActivityDay]
-    total_reviews: int
-    total_time_ms: int
-    active_days: int
-
-
-@dataclass(frozen=True)
-class Pass:
-    passed: int
-    total: int
-    rate: float | None
-
-
-@dataclass(frozen=True)
-class RetentionWindow:
-    days: int
-    young: Pass
-    mature: Pass
-    all: Pass
-
-
-@dataclass(frozen=True)
-class DeckMemory:
-    deck: str
-    active: int
-    studied: int
-    recall_now: float | None
-    recall_on: float | None
-    expected_known_now: float
-    expected_known_on: float
-
-
-@dataclass(frozen=True)
-class Bin:
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Memory:
-    on_date: str
-    on_moment: str
-    decks: list[DeckMemory]
-    total: DeckMemory
-    stability: list[Bin]
-    difficulty: list[Bin]
-
-
-@dataclass(frozen=True)
-class CalibrationBin:
-    low: float
-    high: float
-    count: int
-    predicted: float | None
-    actual: float | None
-
-
-@dataclass(frozen=True)
-class HardCard:
-    key: str
-    deck: str
-    location: str
-    prompt: str
-    lapses: int
-    reps: int
-    recall_now: float
-
-
-@dataclass(frozen=True)
-class Parameters:
-    source: str  # "default" or "fitted"
-    fitted_at: str | None
-    fitted_on: int
-    desired_retention: float
-    values: list[float]
-
-
-@dataclass(frozen=True)
-class StatsReport:
-    generated_at: str
-    deck: str | None
-    day_starts_at: int
-    reviews_ever: int
-    message: str | None
-    today: Today
-    cards: dict[str, CardCounts]
-    cards_total: CardCounts
-    forecast: Forecast
-    activity: Activity
-    retention: list[RetentionWindow]
-    memory: Memory
-    calibration: list[CalibrationBin]
-    hardest: list[HardCard]
-    parameters: Parameters
 
 
 def stats_to_dict(report: StatsReport) -> dict:
