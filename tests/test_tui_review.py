@@ -271,3 +271,28 @@ async def test_edit_opens_editor_at_line_and_reimports_keeping_history(store, se
         assert edited.answer.startswith("No. Just enough ML literacy")
         assert [r.id for r in reviews_for(store, faq.key)] == [session_review]
         assert screen.card.key == faq.key
+
+
+async def test_long_answer_scrolls_at_80x24(tmp_path, settings, clock):
+    from textual.containers import VerticalScroll
+
+    from trainer.importer import import_paths
+    from trainer.store import open_db
+
+    deck = tmp_path / "long.md"
+    body = "\n".join(f"- point number {i} of a long answer" for i in range(40))
+    deck.write_text(f"Q: What are all the points?\nA: These:\n{body}\n")
+    db = open_db(tmp_path / "long.db")
+    import_paths(db, [deck], clock.now)
+    app = make_app(db, settings, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        scroller = screen.query_one("#card", VerticalScroll)
+        assert scroller.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert scroller.scroll_y > 0
+        assert "point number 39" in painted_text(app)
+    db.close()
