@@ -185,7 +185,7 @@ def test_one_deck_too_small_to_fit_is_refused_with_the_reviews_needed(env):
 
 def test_an_unknown_deck_is_named_with_the_decks_there_are(env):
     db, _, _ = env
-    with pytest.raises(TrainerError, match="no deck named 'nope'; decks are: english, sql"):
+    with pytest.raises(TrainerError, match="no deck named 'nope'; decks: 'english', 'sql'"):
         optimize_view.run_optimize(db, NOW, deck="nope")
 
 

@@ -22,7 +22,7 @@ from trainer.errors import TrainerError
 from trainer.model import Rating, Status
 from trainer.scheduler import Scheduler
 from trainer.store import Store, open_db
-from trainer.store.cards import cards_where, deck_names, write_memory
+from trainer.store.cards import cards_where, resolve_deck, write_memory
 from trainer.store.reviews import review_history
 
 
@@ -72,9 +72,7 @@ def optimize_store(
     settings_path: Path | None = None,
 ) -> Outcome:
     """Everything `trainer optimize` does, with the database already open."""
-    if deck is not None and deck not in deck_names(store):
-        known = ", ".join(deck_names(store)) or "none yet; run `trainer import` first"
-        raise TrainerError(f"--deck: no deck named {deck!r}; decks are: {known}")
+    deck = resolve_deck(store, deck)
     history = load_history(store, deck)
     items = optimize.build_items(history, settings.day_starts_at)
     optimize.require_enough(items, len(history))

@@ -12,13 +12,13 @@ from datetime import datetime, timedelta, tzinfo
 
 from trainer.config import Settings
 from trainer.days import day_bounds
-from trainer.errors import TrainerError
 from trainer.model import Card, Rating, Status
 from trainer.scheduler import Scheduler
 from trainer.store import Store
 from trainer.store import cards as card_table
 from trainer.store import queue as queue_table
 from trainer.store.queue import QueueItem
+from trainer.store.cards import resolve_deck  # noqa: F401  (callers find it here)
 from trainer.store.reviews import record_review, undo_review
 
 # When nothing is due, a learning card due this soon may be shown early.
@@ -51,20 +51,6 @@ class Tally:
     again: int = 0
     time_ms: int = 0
     ratings: list[tuple[int, int, int]] = field(default_factory=list)  # (review id, rating, ms)
-
-
-def resolve_deck(store: Store, name: str | None) -> str | None:
-    """The deck title a user meant (exact, then case-insensitive); None means all decks."""
-    if name is None:
-        return None
-    names = card_table.deck_names(store)
-    if name in names:
-        return name
-    folded = [n for n in names if n.casefold() == name.casefold()]
-    if len(folded) == 1:
-        return folded[0]
-    known = ", ".join(repr(n) for n in names) or "none yet (run `trainer import PATH`)"
-    raise TrainerError(f"no deck named {name!r}; decks: {known}")
 
 
 def _spread(reviews: list[QueueItem], new: list[QueueItem]) -> list[QueueItem]:

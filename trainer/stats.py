@@ -19,7 +19,7 @@ from trainer.errors import TrainerError
 from trainer.scheduler import Scheduler
 from trainer.store import Store
 from trainer.store import stats_queries as q
-from trainer.store.cards import deck_names
+from trainer.store.cards import resolve_deck
 from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
     Today,
     CardCounts,
@@ -51,16 +51,6 @@ STABILITY_EDGES = (1, 7, 21, 90, 365)
 def stats_to_dict(report: StatsReport) -> dict:
     """The JSON form: field names as keys, times as UTC ISO text."""
     return asdict(report)
-
-
-def check_deck(store: Store, deck: str | None) -> None:
-    """Raise a TrainerError naming the known decks when `deck` is not one of them."""
-    if deck is None:
-        return
-    names = deck_names(store)
-    if deck not in names:
-        known = ", ".join(names) if names else "none yet (run `trainer import PATH`)"
-        raise TrainerError(f"--deck: no deck named {deck!r}; decks are: {known}")
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -102,7 +92,7 @@ def compute_stats(
     tz: tzinfo | None = None,
 ) -> StatsReport:
     """Every figure of `trainer stats`, for one deck or all of them."""
-    check_deck(store, deck)
+    deck = resolve_deck(store, deck)
     calendar = _Days(now, settings, tz)
     on = on or calendar.today + timedelta(days=READY_IN_DAYS)
     if on < calendar.today:

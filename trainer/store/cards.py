@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Iterable
 
 from trainer.days import from_utc_text, to_utc_text
+from trainer.errors import TrainerError
 from trainer.model import Card, CardKind, MemoryState, Status
 from trainer.store.connection import Store
 
@@ -151,3 +152,17 @@ def deck_names(store: Store) -> list[str]:
 
 def card_count(store: Store) -> int:
     return store.conn.execute("SELECT count(*) FROM cards").fetchone()[0]
+
+
+def resolve_deck(store: Store, name: str | None) -> str | None:
+    """The deck title a user meant (exact, then case-insensitive); None means all decks."""
+    if name is None:
+        return None
+    names = deck_names(store)
+    if name in names:
+        return name
+    folded = [n for n in names if n.casefold() == name.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    known = ", ".join(repr(n) for n in names) or "none yet (run `trainer import PATH`)"
+    raise TrainerError(f"no deck named {name!r}; decks: {known}")
