@@ -296,3 +296,19 @@ async def test_long_answer_scrolls_at_80x24(tmp_path, settings, clock):
         assert scroller.scroll_y > 0
         assert "point number 39" in painted_text(app)
     db.close()
+
+
+async def test_question_mark_shows_the_keys_and_escape_closes_them(store, settings, clock):
+    from trainer.tui.screens.help import HelpScreen
+
+    app = make_app(store, settings, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = painted_text(app)
+        assert "undo the last answer" in text and "bury the card until tomorrow" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.card is not None
