@@ -41,6 +41,18 @@ def painted_text(app) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
+def store_with_deck(tmp_path, name: str, text: str, now):
+    """A database of its own holding one deck written from `text`."""
+    from trainer.importer import import_paths
+    from trainer.store import open_db
+
+    deck = tmp_path / f"{name}.md"
+    deck.write_text(text, encoding="utf-8")
+    db = open_db(tmp_path / f"{name}.db")
+    import_paths(db, [deck], now)
+    return db
+
+
 async def open_review(pilot, deck_row: int = 0):
     await pilot.pause()
     await pilot.press("a")
@@ -207,13 +219,9 @@ async def test_finished_day_summary_then_friendly_empty_screen(store, settings, 
 
 
 async def test_rich_markup_in_card_text_is_shown_literally(tmp_path, settings, clock):
-    from trainer.importer import import_paths
-    from trainer.store import open_db
-
-    deck = tmp_path / "markup.md"
-    deck.write_text("Q: What does [bold]this[/] and [link=x]that[/link] do?\nA: Nothing [red]at all[/].\n")
-    db = open_db(tmp_path / "markup.db")
-    import_paths(db, [deck], clock.now)
+    db = store_with_deck(
+        tmp_path, "markup", "Q: What does [bold]this[/] and [link=x]that[/link] do?\nA: Nothing [red]at all[/].\n", clock.now
+    )
     app = make_app(db, settings, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_review(pilot)
@@ -276,14 +284,8 @@ async def test_edit_opens_editor_at_line_and_reimports_keeping_history(store, se
 async def test_long_answer_scrolls_at_80x24(tmp_path, settings, clock):
     from textual.containers import VerticalScroll
 
-    from trainer.importer import import_paths
-    from trainer.store import open_db
-
-    deck = tmp_path / "long.md"
     body = "\n".join(f"- point number {i} of a long answer" for i in range(40))
-    deck.write_text(f"Q: What are all the points?\nA: These:\n{body}\n")
-    db = open_db(tmp_path / "long.db")
-    import_paths(db, [deck], clock.now)
+    db = store_with_deck(tmp_path, "long", f"Q: What are all the points?\nA: These:\n{body}\n", clock.now)
     app = make_app(db, settings, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_review(pilot)
