@@ -26,6 +26,13 @@ class Host(App):
         self.push_screen(StatsScreen(self.deck))
 
 
+async def settle(app, pilot) -> None:
+    """Let the stats worker thread finish and its result reach the screen."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def _texts(screen) -> str:
     parts = []
     for static in screen.query(Static):
@@ -39,7 +46,7 @@ async def test_stats_screen_shows_the_figures_and_q_goes_back(tmp_path):
         build_history(store)
         app = Host(store)
         async with app.run_test(size=(120, 60)) as pilot:
-            await pilot.pause()
+            await settle(app, pilot)
             screen = app.screen
             assert isinstance(screen, StatsScreen)
             assert screen.report.today.reviews == 3
@@ -56,7 +63,7 @@ async def test_stats_screen_for_a_deck_without_reviews_shows_the_message(tmp_pat
         add_cards(store, "Alpha", "alpha.md", ["a1"])
         app = Host(store, deck="Alpha")
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
+            await settle(app, pilot)
             message = app.screen.query_one("#stats-message", Static)
             assert "No reviews in deck 'Alpha'" in str(message.render())
             await pilot.press("escape")
@@ -69,5 +76,5 @@ async def test_stats_screen_shows_an_unknown_deck_as_a_message_not_a_crash(tmp_p
         build_history(store)
         app = Host(store, deck="Nope")
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
+            await settle(app, pilot)
             assert "no deck named 'Nope'" in str(app.screen.query_one("#stats-message", Static).render())

@@ -6,13 +6,14 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.errors import TrainerError
 from trainer.stats import StatsReport, compute_stats
 from trainer.stats_view import render_report
+from trainer.store import open_db
 
 
 class StatsScreen(Screen):
@@ -31,28 +32,47 @@ class StatsScreen(Screen):
         self.report: StatsReport | None = None
 
     def compose(self) -> ComposeResult:
-        yield VerticalScroll(id="stats-body")
+        with VerticalScroll(id="stats-body"):
+            yield Static("", id="stats-message", markup=False)
+            yield Vertical(id="stats-sections")
         yield Footer()
 
     def on_mount(self) -> None:
         self.action_refresh_stats()
 
     def action_refresh_stats(self) -> None:
-        body = self.query_one("#stats-body", VerticalScroll)
-        body.remove_children()
+        self._message("Counting…")
+        # A million reviews take most of a second: count in a thread so the
+        # screen stays responsive (q works at once).
+        self.run_worker(self._compute, thread=True, exclusive=True, group="stats")
+
+    def _compute(self) -> None:
+        app = self.app
         try:
-            self.report = compute_stats(
-                self.app.store, self.app.settings, self.app.clock(), deck=self.deck, tz=getattr(self.app, "tz", None)
-            )
+            # SQLite connections stay in their thread: this one gets its own.
+            with open_db(app.store.path) as store:
+                result = compute_stats(store, app.settings, app.clock(), deck=self.deck, tz=getattr(app, "tz", None))
         except TrainerError as exc:
+            result = exc
+        app.call_from_thread(self._show, result)
+
+    def _message(self, text: str) -> None:
+        message = self.query_one("#stats-message", Static)
+        message.update(text)
+        message.display = bool(text)
+
+    async def _show(self, result: StatsReport | TrainerError) -> None:
+        sections = self.query_one("#stats-sections", Vertical)
+        await sections.remove_children()
+        if isinstance(result, TrainerError):
             self.report = None
-            body.mount(Static(str(exc), id="stats-message", markup=False))
+            self._message(str(result))
             return
-        if self.report.message:
-            body.mount(Static(self.report.message, id="stats-message", markup=False))
-            return
-        # render_report builds rich.text.Text for anything from a deck, so nothing is read as markup.
-        body.mount_all(Static(part, classes="stats-section") for part in render_report(self.report))
+        self.report = result
+        self._message(result.message or "")
+        if not result.message:
+            # render_report builds rich.text.Text for anything from a deck, so nothing is read as markup.
+            await sections.mount_all(Static(part, classes="stats-section") for part in render_report(result))
 
     def action_back(self) -> None:
         self.app.pop_screen()
