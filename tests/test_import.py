@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from trainer.cli import cli
 from trainer.config import bundled_decks_dir
-from trainer.first_run import import_bundled_if_empty
+from trainer.first_run import sync_bundled_decks
 from trainer.import_report import format_report
 from trainer.importer import find_deck_files, import_paths
 from trainer.model import MemoryState, Rating, Status
@@ -386,12 +386,34 @@ def test_bundled_decks_import_with_zero_errors(store):
 
 
 def test_first_run_imports_the_bundled_decks_once(store):
-    message = import_bundled_if_empty(store, NOW)
+    message = sync_bundled_decks(store, NOW)
     assert message and message.startswith("First run: imported ")
     count = card_count(store)
     assert count > 0
-    assert import_bundled_if_empty(store, LATER) is None
+    assert sync_bundled_decks(store, LATER) is None
     assert card_count(store) == count
+
+
+def test_edited_bundled_decks_reach_an_existing_database_with_history(store, home, monkeypatch):
+    monkeypatch.setattr("trainer.first_run.bundled_decks_dir", lambda: home / "decks")
+    write(home, "faq.md", FAQ)
+    sync_bundled_decks(store, NOW)
+    key = key_of(store, "What is cold start?")
+    review(store, key)
+    assert sync_bundled_decks(store, LATER) is None  # unchanged: nothing to say
+    write(home, "faq.md", FAQ.replace("No history yet.", "No history yet: lean on content."))
+    message = sync_bundled_decks(store, LATER)
+    assert message == "The bundled decks were updated by this version of trainer: 1 updated (history kept)."
+    assert get_card(store, key).answer == "No history yet: lean on content." and history(store, key) == 1
+
+
+def test_bundled_decks_stay_out_of_a_database_that_never_had_them(store, home, monkeypatch):
+    write(home, "mine/own.md", "Q: Mine?\nA: yes\n")
+    import_paths(store, [home / "decks" / "mine"], NOW)
+    write(home, "bundled/faq.md", FAQ)
+    monkeypatch.setattr("trainer.first_run.bundled_decks_dir", lambda: home / "decks" / "bundled")
+    assert sync_bundled_decks(store, NOW) is None
+    assert card_count(store) == 1
 
 
 def test_cli_import_writes_to_trainer_db(home):
@@ -406,7 +428,7 @@ def test_first_run_says_when_a_bundled_deck_was_skipped(store, home, monkeypatch
     write(home, "ok.md", FAQ)
     write(home, "broken.md", "A: orphan\n")
     monkeypatch.setattr("trainer.first_run.bundled_decks_dir", lambda: home / "decks")
-    message = import_bundled_if_empty(store, NOW)
+    message = sync_bundled_decks(store, NOW)
     assert message.startswith("First run: imported 2 cards")
     assert "Some bundled decks were skipped" in message
 

@@ -141,11 +141,11 @@ def _parse_date(text: str) -> date:
 
 
 def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool) -> None:
-    from trainer.first_run import import_bundled_if_empty
+    from trainer.first_run import sync_bundled_decks
 
     settings = obj.settings()
     with obj.open() as store:
-        greeting = import_bundled_if_empty(store, now_utc())
+        greeting = sync_bundled_decks(store, now_utc())
     if greeting and not sys.stdout.isatty():
         click.echo(greeting)
     from trainer.tui.app import run_app
