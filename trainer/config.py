@@ -70,14 +70,6 @@ def parse_step(text: str, key: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def format_step(step: timedelta) -> str:
-    seconds = int(step.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
-
-
 @dataclass(frozen=True)
 class Settings:
     """What is in force; every field can be set in config.toml."""

@@ -45,12 +45,21 @@ class Queue:
 
 @dataclass
 class Tally:
-    """What this sitting did, for the summary screen."""
+    """What this sitting did: its answers, newest last (undo pops them)."""
 
-    reviewed: int = 0
-    again: int = 0
-    time_ms: int = 0
     ratings: list[tuple[int, int, int]] = field(default_factory=list)  # (review id, rating, ms)
+
+    @property
+    def reviewed(self) -> int:
+        return len(self.ratings)
+
+    @property
+    def again(self) -> int:
+        return sum(1 for _, rating, _ in self.ratings if rating == Rating.AGAIN)
+
+    @property
+    def time_ms(self) -> int:
+        return sum(ms for _, _, ms in self.ratings)
 
 
 def _spread(reviews: list[QueueItem], new: list[QueueItem]) -> list[QueueItem]:
@@ -78,7 +87,6 @@ class Session:
         self.scheduler = scheduler or Scheduler(settings)
         self.tz = tz
         self.tally = Tally()
-        self._undo: list[int] = []
 
     # -- the queue -----------------------------------------------------------
     def queue(self, now: datetime) -> Queue:
@@ -151,28 +159,15 @@ class Session:
         if duration_ms is not None:
             duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))
         review_id = record_review(self.store, card.key, rating, now, duration_ms, before, after, recall)
-        self._undo.append(review_id)
-        self.tally.reviewed += 1
-        self.tally.again += int(rating == Rating.AGAIN)
-        self.tally.time_ms += duration_ms or 0
         self.tally.ratings.append((review_id, int(rating), duration_ms or 0))
         return review_id
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def undo(self) -> Card | None:
         """Take back the last answer of this sitting; returns the card to show again."""
-        while self._undo:
-            review_id = self._undo.pop()
+        while self.tally.ratings:
+            review_id, _, _ = self.tally.ratings.pop()
             review = undo_review(self.store, review_id)
-            entry = self.tally.ratings.pop() if self.tally.ratings else None
-            if entry:
-                self.tally.reviewed -= 1
-                self.tally.again -= int(entry[1] == Rating.AGAIN)
-                self.tally.time_ms -= entry[2]
-            if review is not None:
+            if review is not None:  # None: already gone (undone by another trainer)
                 return card_table.get_card(self.store, review.card_key)
         return None
 

@@ -105,22 +105,5 @@ def review_history(store: Store, deck: str | None = None) -> Iterator[tuple[str,
     return store.conn.execute(sql, (deck,))
 
 
-def answered_between(store: Store, start: datetime, end: datetime) -> dict[str, int]:
-    """How many new cards were introduced and reviews done in [start, end)."""
-    sql = (
-        "SELECT state = 'new' AS first, count(*) FROM reviews "
-        "WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY first"
-    )
-    counts = {"new": 0, "reviews": 0}
-    for first, n in store.conn.execute(sql, (to_utc_text(start), to_utc_text(end))):
-        counts["new" if first else "reviews"] += n
-    return counts
-
-
-def cards_answered_between(store: Store, start: datetime, end: datetime) -> set[str]:
-    sql = "SELECT DISTINCT card_key FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?"
-    return {row[0] for row in store.conn.execute(sql, (to_utc_text(start), to_utc_text(end)))}
-
-
 def review_count(store: Store) -> int:
     return store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]

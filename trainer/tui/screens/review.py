@@ -82,7 +82,7 @@ class ReviewScreen(Screen):
         card, queue = self.session.peek(now)
         self._draw_counts(queue)
         if card is None:
-            self.finish()
+            self.finish(queue)
             return
         self.show(card)
 
@@ -134,7 +134,7 @@ class ReviewScreen(Screen):
         self.query_one("#ratings").display = True
         self.query_one("#hint", Static).update(Text("How well did you recall it?  1 Again · 2 Hard · 3 Good · 4 Easy", style="dim"))
 
-    def finish(self) -> None:
+    def finish(self, queue) -> None:
         self.card = None
         if self.session.tally.reviewed:
             from trainer.tui.screens.summary import SummaryScreen
@@ -146,7 +146,6 @@ class ReviewScreen(Screen):
         due = self.session.next_due(now)
         if due is not None:
             lines.append(f"The next card is due {describe_due(due, now, self.app.tz)}.")
-        queue = self.session.queue(now)
         if queue.limit_reached:
             tomorrow = describe_due(self.session.tomorrow(now), now, self.app.tz)
             lines.append(f"Today's limit is reached; more new cards {tomorrow}.")
