@@ -85,3 +85,35 @@ def store(tmp_path, deck_dir):
     assert report.ok, report.all_errors
     yield db
     db.close()
+
+
+def log_answer(store, key, rating, when, after, *, duration_ms=1000, recall=None, tz=timezone.utc, day_starts_at=4):
+    """Write one answer and the cache it leaves, as given: for tests that need a
+    hand-made history (arbitrary states) rather than the scheduler's."""
+    from trainer.days import StudyCalendar, to_ms
+    from trainer.model import EventKind, Rating
+    from trainer.store.cards import get_card, write_memory
+    from trainer.store.reviews import STATE_CODES, Derived, insert_event
+
+    card = get_card(store, key)
+    before = card.memory
+    calendar = StudyCalendar(day_starts_at, tz)
+    elapsed = scheduled = None
+    if before.last_review is not None:
+        elapsed = calendar.day_of(when) - calendar.day_of(before.last_review)
+        if before.state == "review":
+            scheduled = calendar.day_of(before.due) - calendar.day_of(before.last_review)
+    derived = Derived(STATE_CODES[before.state], elapsed, scheduled, recall)
+    with store.write():
+        review_id = insert_event(store, card.id, to_ms(when), EventKind.ANSWER, Rating(rating), duration_ms, derived)
+        write_memory(store, card.id, after)
+    return review_id
+
+
+def mark_current(store, settings) -> None:
+    """Declare a hand-made cache current for `settings`, so opening through the CLI keeps it as written."""
+    from trainer.history import fingerprint
+    from trainer.scheduler import Scheduler
+
+    with store.write():
+        store.set_meta("schedule", fingerprint(Scheduler(settings, tz=settings.zone)))

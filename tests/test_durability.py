@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from trainer.config import Settings
+from trainer.history import check
+from trainer.scheduler import Scheduler
 from trainer.store import open_db
 from trainer.store.reviews import review_count
 
@@ -62,11 +65,9 @@ def test_kill_9_keeps_every_acknowledged_answer(tmp_path, acks_before_kill):
     store = open_db(db)
     try:
         assert review_count(store) >= len(acked)
-        mismatched = store.conn.execute(
-            "SELECT count(*) FROM cards c WHERE c.state != 'new' AND c.reps != "
-            "(SELECT count(*) FROM reviews r WHERE r.card_key = c.key)"
-        ).fetchone()[0]
-        assert mismatched == 0
+        # Every cached column equals a replay of the log, the answer cut short included.
+        report = check(store, Scheduler(Settings(new_per_day=10_000, fuzz=False)))
+        assert report.reviews >= len(acked) and report.ok, report.mismatched[:3]
     finally:
         store.close()
 

@@ -19,7 +19,9 @@ from trainer.importer import find_deck_files, import_paths
 from trainer.model import MemoryState, Rating, Status
 from trainer.store import open_db
 from trainer.store.cards import card_count, get_card
-from trainer.store.reviews import record_review, reviews_for
+from trainer.store.reviews import reviews_for
+
+from conftest import log_answer
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(days=1)
@@ -64,7 +66,7 @@ def key_of(store, prompt: str) -> str:
 
 
 def review(store, key: str) -> None:
-    record_review(store, key, Rating.GOOD, NOW, 1000, MemoryState(), REVIEWED)
+    log_answer(store, key, Rating.GOOD, NOW, REVIEWED)
 
 
 def history(store, key: str) -> int:

@@ -22,7 +22,8 @@ from trainer.optimize import HeldOutTest, Score
 from trainer.scheduler import DEFAULT_PARAMETERS, Scheduler
 from trainer.store import open_db
 from trainer.store.cards import cards_where, insert_cards
-from trainer.store.reviews import record_review, reviews_for
+from trainer import history
+from trainer.store.reviews import reviews_for
 
 START = datetime(2026, 1, 5, 14, 0, tzinfo=timezone.utc)  # 14:00 UTC: mid-day in most zones
 NOW = START + timedelta(days=90)
@@ -63,8 +64,7 @@ def simulate_learner(store, keys: list[str], seed: int) -> int:
             when = START + timedelta(days=index % 20, minutes=index)
             rating = Rating.AGAIN if rng.random() < 0.3 else Rating.GOOD
             while when < START + timedelta(days=DAYS):
-                after = app.review(key, shown, rating, when)
-                record_review(store, key, rating, when, 4000, shown, after)
+                after = history.answer(store, app, key, rating, when, 4000).memory
                 count += 1
                 shown, felt = after, mind.review(key, felt, rating, when)
                 when = shown.due

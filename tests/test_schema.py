@@ -14,16 +14,17 @@ from trainer.store import open_db
 # The columns docs/schema.md documents; a new migration that changes them
 # must update both.
 DOCUMENTED = {
-    "decks": ["path", "name", "content_hash", "card_count", "imported_at"],
+    "decks": ["path", "name", "content_hash", "card_count", "imported_at", "size", "mtime_ns"],
     "cards": [
-        "key", "kind", "deck", "path", "section", "prompt", "answer", "extra", "sibling", "source_line",
+        "id", "key", "kind", "deck", "path", "section", "prompt", "answer", "extra", "sibling", "source_line",
         "status", "buried_until", "created_at", "updated_at",
         "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
     ],
     "reviews": [
-        "id", "card_key", "rating", "reviewed_at", "duration_ms", "state", "elapsed_days",
-        "scheduled_days", "retrievability", "state_before", "state_after",
+        "id", "uid", "card_id", "at", "kind", "rating", "duration_ms", "state", "elapsed_days",
+        "scheduled_days", "recall",
     ],
+    "meta": ["key", "value"],
     "_sqlite_migrations": ["id", "migration_set", "name", "applied_at"],
 }
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
@@ -68,18 +69,22 @@ def test_foreign_keys_are_enforced(db_path):
     with open_db(db_path) as store:
         assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         with pytest.raises(sqlite3.IntegrityError):
+            store.conn.execute("INSERT INTO reviews (uid, card_id, at, rating) VALUES (1, 4242, 0, 3)")
+
+
+def test_check_constraints_refuse_unknown_states_and_ratings(db_path):
+    with open_db(db_path) as store:
+        with pytest.raises(sqlite3.IntegrityError):
             store.conn.execute(
-                "INSERT INTO reviews (card_key, rating, reviewed_at, state, state_before, state_after) "
-                "VALUES ('no-such-card', 3, '2025-03-03T09:00:00.000000+00:00', 'new', '{}', '{}')"
+                "INSERT INTO cards (key, kind, deck, path, prompt, answer, source_line, created_at, updated_at, state) "
+                "VALUES ('k', 'faq', 'd', 'p', 'q', 'a', 1, 'x', 'x', 'forgotten')"
             )
-
-
-def test_check_constraints_refuse_unknown_kinds(db_path):
-    with open_db(db_path) as store, pytest.raises(sqlite3.IntegrityError):
         store.conn.execute(
-            "INSERT INTO cards (key, kind, deck, path, prompt, answer, source_line, created_at, updated_at) "
-            "VALUES ('k', 'essay', 'd', 'p', 'q', 'a', 1, 'x', 'x')"
-        )
+            "INSERT INTO cards (id, key, kind, deck, path, prompt, answer, source_line, created_at, updated_at) "
+            "VALUES (1, 'k', 'essay', 'd', 'p', 'q', 'a', 1, 'x', 'x')"
+        )  # a kind is the parser's business: a new kind needs no migration
+        with pytest.raises(sqlite3.IntegrityError):
+            store.conn.execute("INSERT INTO reviews (uid, card_id, at, rating) VALUES (1, 1, 0, 5)")
 
 
 def test_newer_schema_is_refused_and_the_file_is_not_modified(db_path):
@@ -102,7 +107,7 @@ def test_newer_schema_is_refused_and_the_file_is_not_modified(db_path):
     assert db_path.read_bytes() == before
 
 
-def test_times_are_stored_as_utc_iso_text_with_microseconds(db_path, tmp_path):
+def test_import_times_are_stored_as_utc_iso_text_with_microseconds(db_path, tmp_path):
     from trainer.importer import import_paths
 
     deck = tmp_path / "d.md"

@@ -20,7 +20,8 @@ from trainer.scheduler import DEFAULT_PARAMETERS, Scheduler
 from trainer.stats import compute_stats, stats_to_dict
 from trainer.store import open_db
 from trainer.store.cards import get_card, insert_cards, set_status
-from trainer.store.reviews import record_review
+
+from conftest import log_answer
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2024, 5, 10, 10, 0, tzinfo=timezone.utc)  # noon in Paris, study day 2024-05-10
@@ -48,8 +49,7 @@ def add_cards(store, deck: str, path: str, keys: list[str]) -> None:
 
 
 def log(store, key, rating, when, after, *, seconds, retrievability=None):
-    card = get_card(store, key)
-    record_review(store, key, Rating(rating), when, seconds * 1000, card.memory, after, retrievability)
+    log_answer(store, key, rating, when, after, duration_ms=seconds * 1000, recall=retrievability, tz=PARIS)
 
 
 def build_history(store) -> None:
@@ -155,7 +155,7 @@ def test_memory_averages_fsrs_recall_of_studied_active_cards_now_and_on_the_day(
     assert memory.on_date == "2024-05-17"
     on_moment = at("2024-05-17T10:00:00")  # noon in Paris
     assert memory.on_moment == on_moment.isoformat(timespec="microseconds")
-    scheduler = Scheduler(SETTINGS)
+    scheduler = Scheduler(SETTINGS, tz=PARIS)
     for deck, keys, active in (("Alpha", ["a1", "a2", "a3"], 4), ("Beta", ["b1"], 1)):
         cards = [get_card(store, k).memory for k in keys]
         now = [scheduler.retrievability(m, NOW) for m in cards]
@@ -216,9 +216,9 @@ def test_parameters_report_defaults_or_the_fitted_set_and_recall_uses_them(store
     assert report.parameters.values[20] == 0.5
     a1 = get_card(store, "a1").memory
     alpha = next(d for d in report.memory.decks if d.deck == "Alpha")
-    expected = sum(Scheduler(settings).retrievability(get_card(store, k).memory, NOW) for k in ("a1", "a2", "a3"))
+    expected = sum(Scheduler(settings, tz=PARIS).retrievability(get_card(store, k).memory, NOW) for k in ("a1", "a2", "a3"))
     assert alpha.expected_known_now == pytest.approx(expected)
-    assert Scheduler(settings).retrievability(a1, NOW) != Scheduler(SETTINGS).retrievability(a1, NOW)
+    assert Scheduler(settings, tz=PARIS).retrievability(a1, NOW) != Scheduler(SETTINGS).retrievability(a1, NOW)
 
 
 def test_one_deck_is_counted_alone(store):
@@ -254,7 +254,7 @@ def test_json_form_has_stable_top_level_keys(store):
 
 
 def test_recall_after_days_matches_fsrs_for_each_card():
-    scheduler = Scheduler(SETTINGS)
+    scheduler = Scheduler(SETTINGS, tz=PARIS)
     last = at("2024-05-01T08:00:00")
     for stability, days in ((0.5, 0), (3.0, 2), (25.0, 40), (300.0, 9)):
         memory = review_state(stability, 5, last, 10)

@@ -9,9 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 import trainer.cli
+from conftest import mark_current
 from test_stats import NOW, build_history
+from trainer.config import Settings
 from trainer.store import open_db
-from trainer.store.cards import update_cards, content_by_key
+from trainer.store.cards import content_by_keys, update_cards
 
 
 @pytest.fixture
@@ -27,6 +29,8 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setattr(trainer.cli, "now_utc", lambda: NOW)
     with open_db(db) as store:
         build_history(store)
+        # The history is hand-made, not the scheduler's: keep it as written.
+        mark_current(store, Settings(day_starts_at=4))
     yield db
     monkeypatch.undo()
     time.tzset()
@@ -73,7 +77,7 @@ def test_text_output_has_the_sections_and_no_colour_when_piped(env):
 
 def test_card_text_is_shown_literally_not_as_markup(env):
     with open_db(env) as store:
-        row = content_by_key(store)["a2"]
+        row = content_by_keys(store, ["a2"])["a2"]
         row["prompt"] = "[bold red]not markup[/]"
         with store.atomic():
             update_cards(store, [row], NOW)

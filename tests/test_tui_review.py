@@ -82,7 +82,7 @@ async def test_reveal_then_rate_saves_answer_and_shows_next_card(store, settings
         await pilot.press("space")
         assert screen.revealed and screen.query_one("#ratings").display
         labels = [str(b.label) for b in screen.query(Button)]
-        assert labels == ["1 Again · 1m", "2 Hard · 6m", "3 Good · 10m", "4 Easy · 8d"]
+        assert labels == ["1 Again · <1m", "2 Hard · <6m", "3 Good · <10m", "4 Easy · 8d"]
         clock.advance(seconds=7)
         await pilot.press("3")
         [review] = reviews_for(store, card.key)

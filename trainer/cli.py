@@ -34,10 +34,15 @@ class Context:
 
         return load_settings()
 
-    def open(self, *, create: bool = True):
-        from trainer.store import open_db
+    def open(self, *, create: bool = True, settings=None):
+        """Open the database, with every card's schedule in step with the settings in force."""
+        from trainer.history import open_current
 
-        return open_db(self.db_path, create=create)
+        return open_current(self.db_path, settings or self.settings(), create=create, say=say)
+
+
+def say(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def now_utc() -> datetime:
@@ -72,7 +77,8 @@ def import_command(obj: Context, paths: tuple[str, ...], dry_run: bool) -> None:
         # Nothing may be written, not even a schema upgrade: diff against a private copy.
         store = open_copy_in_memory(obj.db_path) if obj.db_path.exists() else open_db(":memory:")
     else:
-        store = obj.open()
+        # Importing touches no schedule: the replay a settings change needs waits for the review.
+        store = open_db(obj.db_path)
     with store:
         report = import_paths(store, list(paths), now_utc(), dry_run=dry_run)
     out, err = format_report(report)
@@ -144,7 +150,7 @@ def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool) -> No
     from trainer.first_run import sync_bundled_decks
 
     settings = obj.settings()
-    with obj.open() as store:
+    with obj.open(settings=settings) as store:
         greeting = sync_bundled_decks(store, now_utc())
     if greeting and not sys.stdout.isatty():
         click.echo(greeting)

@@ -13,8 +13,9 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trainer.errors import ConfigError
 
@@ -82,11 +83,18 @@ class Settings:
     relearning_steps: tuple[str, ...] = ("10m",)
     maximum_interval: int = 36500
     fuzz: bool = True
+    # An IANA zone such as "Europe/Paris" for study days; empty: the machine's zone.
+    timezone: str = ""
     # Fitted by `trainer optimize`; empty means FSRS's defaults.
     parameters: tuple[float, ...] = ()
     parameters_fitted_at: str = ""
     parameters_fitted_on: int = 0
     source: str = field(default="defaults", compare=False)
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The zone study days are counted in (None: the machine's own)."""
+        return ZoneInfo(self.timezone) if self.timezone else None
 
     @property
     def learning_deltas(self) -> tuple[timedelta, ...]:
@@ -105,6 +113,16 @@ class Settings:
         _check_number("maximum_interval", self.maximum_interval, int, 1, 36500)
         if not isinstance(self.fuzz, bool):
             raise ConfigError(f"fuzz: must be true or false, got {self.fuzz!r}")
+        if not isinstance(self.timezone, str):
+            raise ConfigError(f'timezone: must be a zone name like "Europe/Paris", got {self.timezone!r}')
+        if self.timezone:
+            try:
+                ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(
+                    f'timezone: {self.timezone!r} is not a known time zone; write one like "Europe/Paris", '
+                    "or leave it out to use this machine's zone"
+                ) from None
         for key in ("learning_steps", "relearning_steps"):
             value = getattr(self, key)
             if not isinstance(value, (list, tuple)):
@@ -204,6 +222,9 @@ def fields_in_force(settings: Settings) -> list[tuple[str, str]]:
             rows.append((f.name, "[]  # FSRS defaults; `trainer optimize` fits your own"))
             continue
         if f.name.startswith("parameters_fitted") and not value:
+            continue
+        if f.name == "timezone" and not value:
+            rows.append((f.name, '""  # this machine\'s zone'))
             continue
         rows.append((f.name, _toml_value(value)))
     return rows

@@ -2,11 +2,24 @@
 
 Reviewing at 1 a.m. still counts for the evening before when the day starts
 at 4. Every function takes `now`; `tz` defaults to the machine's local zone.
+
+Times are kept in the database as integer milliseconds since the Unix epoch
+(UTC): compact, exact, and compared without parsing. `StudyCalendar` turns
+them into study-day numbers fast enough to run over a million reviews.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path
+
+DAY_MS = 86_400_000
+EPOCH = date(1970, 1, 1)
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# UTC offsets change only at quarter hours in every zone in use, so an
+# offset looked up once holds for its whole 15-minute bucket.
+_BUCKET_MS = 15 * 60 * 1000
 
 
 def _local(moment: datetime, tz: tzinfo | None) -> datetime:
@@ -34,8 +47,20 @@ def day_bounds(moment: datetime, day_starts_at: int, tz: tzinfo | None = None) -
     return day_start(day, day_starts_at, tz), day_start(day + timedelta(days=1), day_starts_at, tz)
 
 
+def to_ms(moment: datetime) -> int:
+    """A UTC-aware datetime as integer milliseconds since the epoch (truncated)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass times in UTC")
+    delta = moment - _UTC_EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def from_ms(ms: int) -> datetime:
+    return _UTC_EPOCH + timedelta(milliseconds=ms)
+
+
 def to_utc_text(moment: datetime) -> str:
-    """The one text form of a time in the database: UTC, microseconds, sortable."""
+    """A time as text for people and JSON: UTC, microseconds, sortable."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: pass times in UTC")
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
@@ -43,3 +68,62 @@ def to_utc_text(moment: datetime) -> str:
 
 def from_utc_text(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+def local_zone_name() -> str | None:
+    """The IANA name of the machine's zone (TZ, then /etc/localtime), if it can be told."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name and not name.startswith("/"):
+        return name
+    try:
+        target = str(Path(name or "/etc/localtime").resolve())
+    except OSError:
+        return None
+    marker = "zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else None
+
+
+class StudyCalendar:
+    """Study-day numbers (days since 1970-01-01, local) for times in milliseconds.
+
+    Day n runs from `day_starts_at` local time on 1970-01-01 + n days until
+    the same hour the next day. The zone's offset is cached per quarter hour,
+    so numbering a million reviews costs a dict lookup each.
+    """
+
+    def __init__(self, day_starts_at: int, tz: tzinfo | None = None):
+        self.day_starts_at = day_starts_at
+        self.tz = tz
+        self._shift_ms = day_starts_at * 3_600_000
+        self._offsets: dict[int, int] = {}
+
+    def _offset_ms(self, ms: int) -> int:
+        bucket = ms // _BUCKET_MS
+        offset = self._offsets.get(bucket)
+        if offset is None:
+            moment = _local(from_ms(bucket * _BUCKET_MS), self.tz)
+            offset = int(moment.utcoffset().total_seconds() * 1000)
+            self._offsets[bucket] = offset
+        return offset
+
+    def day(self, ms: int) -> int:
+        """The study day holding the moment `ms`."""
+        return (ms + self._offset_ms(ms) - self._shift_ms) // DAY_MS
+
+    def day_of(self, moment: datetime) -> int:
+        return self.day(to_ms(moment))
+
+    def date(self, day: int) -> date:
+        return EPOCH + timedelta(days=day)
+
+    def number(self, day: date) -> int:
+        return (day - EPOCH).days
+
+    def start_ms(self, day: int) -> int:
+        """When study day `day` begins, in ms (daylight saving time included)."""
+        return to_ms(day_start(self.date(day), self.day_starts_at, self.tz))
+
+    def bounds_ms(self, ms: int) -> tuple[int, int]:
+        """[start, end) of the study day holding `ms`."""
+        day = self.day(ms)
+        return self.start_ms(day), self.start_ms(day + 1)

@@ -112,6 +112,7 @@ class _Loaded:
     digest: str
     report: DeckReport
     cards: tuple[ParsedCard, ...] = ()
+    stat: tuple[int, int] | None = None
 
 
 class _DryRunRollback(Exception):
@@ -132,6 +133,22 @@ def _read(path: Path, shown: str) -> tuple[str | None, str, ParseError | None]:
         return None, digest, ParseError(
             shown, line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
         )
+
+
+# A file written this close to the import could change again within the same
+# clock tick without its time moving (git's "racy" files): hash it next time.
+RACY_NS = 2_000_000_000
+
+
+def _stat(path: Path, now: datetime) -> tuple[int, int] | None:
+    """(size, modification time in ns): with the hash, how an unchanged file is known without reading it."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if info.st_mtime_ns > now.timestamp() * 1e9 - RACY_NS:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def _content_row(card: ParsedCard, deck: str, path: str) -> dict:
@@ -164,17 +181,30 @@ def import_paths(store: Store, paths: list[str | Path], now: datetime, *, dry_ru
 
 
 def _import(store: Store, files: list[Path], folders: list[Path], now: datetime, report: ImportReport) -> None:
+    """The import itself. Its reads follow the edit: unchanged files are known by
+    size and time (or hash) and never parsed, and the database is asked only
+    about the cards of the files that changed."""
     known_decks = card_table.decks_by_path(store)
-    unchanged_paths: list[str] = []
+    unchanged_paths: set[str] = set()
+    seen_again: list[tuple[str, int, int]] = []  # unchanged files whose size or time moved
+    changed_paths: set[str] = set()
     loaded: list[_Loaded] = []
     for path in files:
         shown = display_path(path)
-        text, digest, error = _read(path, shown)
         known = known_decks.get(str(path))
+        stat = _stat(path, now)
+        if known is not None and stat is not None and (known["size"], known["mtime_ns"]) == stat:
+            report.decks.append(DeckReport(shown, known["name"], unchanged=known["card_count"]))
+            unchanged_paths.add(str(path))
+            continue
+        text, digest, error = _read(path, shown)
         if known is not None and digest == known["content_hash"]:
             report.decks.append(DeckReport(shown, known["name"], unchanged=known["card_count"]))
-            unchanged_paths.append(str(path))
+            unchanged_paths.add(str(path))
+            if stat is not None:
+                seen_again.append((str(path),) + stat)
             continue
+        changed_paths.add(str(path))
         deck = DeckReport(shown, path.stem)
         report.decks.append(deck)
         if error:
@@ -184,22 +214,29 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
         deck.title = parsed.title
         deck.errors.extend(parsed.errors)
         if not deck.errors:
-            loaded.append(_Loaded(path, shown, digest, deck, parsed.cards))
+            loaded.append(_Loaded(path, shown, digest, deck, parsed.cards, stat))
 
+    for path, size, mtime_ns in seen_again:
+        card_table.set_deck_stat(store, path, size, mtime_ns)
     # Below a path we could not read, a missing file is not a deleted one.
     unreadable = [Path(error.path).resolve() for error in report.errors]
     vanished = _vanished_decks(known_decks, files, folders, unreadable)
     if not loaded and not vanished:
         return  # the no-op re-import: nothing parsed, nothing to diff
 
+    # What the database holds for these files, and for their cards wherever they live now.
+    new_keys = [card.key for item in loaded for card in item.cards]
+    existing = card_table.content_in_paths(store, [str(item.path) for item in loaded])
+    existing.update(card_table.content_by_keys(store, [key for key in new_keys if key not in existing]))
+    moving_from = changed_paths | set(vanished)
+
     # The same card in two files is an error in the later file.
-    claimed = card_table.active_keys_in_paths(store, unchanged_paths)
     owner: dict[str, tuple[str, int]] = {}
     good: list[_Loaded] = []
     for item in loaded:
         clashes = []
         for card in item.cards:
-            where = _first_place(store, card.key, owner, claimed)
+            where = _first_place(card.key, str(item.path), owner, existing, unchanged_paths, moving_from)
             if where:
                 clashes.append(
                     ParseError(item.shown, card.line, f"the same card is already in {where}; keep one of them")
@@ -210,9 +247,8 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
         for card in item.cards:
             owner[card.key] = (item.shown, card.line)
         good.append(item)
-    claimed_keys = set(claimed) | set(owner)
+    claimed_keys = set(owner)
 
-    existing = card_table.content_by_key(store) if good else {}
     by_path: dict[str, list[str]] = {}
     for key, old in existing.items():
         by_path.setdefault(old["path"], []).append(key)
@@ -242,14 +278,31 @@ def _vanished_decks(
     ]
 
 
-def _first_place(store: Store, key: str, owner: dict[str, tuple[str, int]], claimed: dict[str, str]) -> str | None:
-    """Where a card already lives (`path:line`), or None; looked up only on a clash."""
+def _first_place(
+    key: str,
+    path: str,
+    owner: dict[str, tuple[str, int]],
+    existing: dict[str, dict],
+    unchanged: set[str],
+    moving_from: set[str],
+) -> str | None:
+    """Where else a card lives (`path:line`), or None when it is free to be here.
+
+    A card already imported from another file is still there if that file is
+    unchanged in this import, or is not part of it but exists; if that file
+    changed or vanished in this import, the card is moving, which is fine.
+    """
     if key in owner:
         shown, line = owner[key]
         return f"{shown}:{line}"
-    if key in claimed:
-        card = card_table.get_card(store, key)
-        return f"{display_path(claimed[key])}:{card.source_line}"
+    old = existing.get(key)
+    if old is None or old["status"] == Status.RETIRED.value or old["path"] == path:
+        return None
+    other = old["path"]
+    if other in moving_from:
+        return None
+    if other in unchanged or os.path.exists(other):
+        return f"{display_path(other)}:{old['source_line']}"
     return None
 
 
@@ -292,7 +345,7 @@ def _apply_deck(
     card_table.set_status(store, retired, Status.RETIRED, now)
     deck.retired = len(retired)
     _note_prompt_edits(deck, added_cards, [existing[k] for k in retired])
-    card_table.upsert_deck(store, path, deck.title, item.digest, len(item.cards), now)
+    card_table.upsert_deck(store, path, deck.title, item.digest, len(item.cards), now, item.stat)
 
 
 def _note_prompt_edits(deck: DeckReport, added: list[ParsedCard], retired: list[dict]) -> None:

@@ -98,4 +98,115 @@ def m003_new_card_order_index(db):
     db.execute("CREATE INDEX cards_new_order ON cards (state, status, path, source_line)")
 
 
-KNOWN_MIGRATIONS = ("m001_initial", "m002_review_prediction_indexes", "m003_new_card_order_index")
+
+
+
+_MS = "CAST(round((julianday({col}) - 2440587.5) * 86400000) AS INTEGER)"
+_STATE_CODE = "CASE {col} WHEN 'new' THEN 0 WHEN 'learning' THEN 1 WHEN 'review' THEN 2 ELSE 3 END"
+
+
+@migrations()
+def m004_compact_log(db):
+    """Rebuild cards and reviews for scale and an exact, replayable log.
+
+    - cards get an integer id (reviews point at it: 8 bytes, not a 20-char
+      key, and a card can change key without touching its reviews); times
+      become integer milliseconds; the CHECK on `kind` goes, so a new card
+      kind needs no migration.
+    - reviews keep only the log (card, time, kind, rating, duration), a
+      random 64-bit `uid` that stays with the row for merging logs, and the
+      few columns stats read, which trainer.history derives by replay. The
+      before/after JSON goes: replaying the log rebuilds any state.
+    - The derived columns are filled by a replay with the user's settings on
+      the next start (meta `rebuild` = 'needed'): the migration cannot know
+      the settings, and the new study-day rules change every replayed value.
+    """
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE cards_v4 (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            deck TEXT NOT NULL,
+            path TEXT NOT NULL,
+            section TEXT NOT NULL DEFAULT '',
+            prompt TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            extra TEXT NOT NULL DEFAULT '{}',
+            sibling TEXT,
+            source_line INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'retired', 'suspended')),
+            buried_until INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'new'
+                CHECK (state IN ('new', 'learning', 'review', 'relearning')),
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due INTEGER,
+            last_review INTEGER,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    copied = (
+        "key, kind, deck, path, section, prompt, answer, extra, sibling, source_line, status, "
+        "created_at, updated_at, state, step, stability, difficulty, reps, lapses"
+    )
+    db.execute(
+        f"INSERT INTO cards_v4 ({copied}, buried_until, due, last_review) "
+        f"SELECT {copied}, {_MS.format(col='buried_until')}, {_MS.format(col='due')}, "
+        f"{_MS.format(col='last_review')} FROM cards ORDER BY rowid"
+    )
+    db.execute(
+        """
+        CREATE TABLE reviews_v4 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid INTEGER NOT NULL UNIQUE,
+            -- cards_v4 is renamed to cards below, and SQLite rewrites this reference with it.
+            card_id INTEGER NOT NULL REFERENCES cards_v4 (id),
+            at INTEGER NOT NULL,
+            kind INTEGER NOT NULL DEFAULT 0,
+            rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+            duration_ms INTEGER,
+            state INTEGER NOT NULL DEFAULT 0,
+            elapsed_days INTEGER,
+            scheduled_days INTEGER,
+            recall REAL
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO reviews_v4 (id, uid, card_id, at, kind, rating, duration_ms, state) "
+        f"SELECT r.id, random(), c.id, {_MS.format(col='r.reviewed_at')}, 0, r.rating, r.duration_ms, "
+        f"{_STATE_CODE.format(col='r.state')} FROM reviews r JOIN cards_v4 c ON c.key = r.card_key ORDER BY r.id"
+    )
+    db.execute("DROP TABLE reviews")
+    db.execute("DROP TABLE cards")
+    db.execute("ALTER TABLE cards_v4 RENAME TO cards")
+    db.execute("ALTER TABLE reviews_v4 RENAME TO reviews")
+    # The queue: learning and review cards by due time, new cards in deck order.
+    db.execute("CREATE INDEX cards_state_due ON cards (state, due)")
+    db.execute("CREATE INDEX cards_new_order ON cards (state, status, path, source_line)")
+    # One deck's queue, and every deck's counts in one pass.
+    db.execute("CREATE INDEX cards_deck_state ON cards (deck, status, state, due, buried_until)")
+    db.execute("CREATE INDEX cards_path ON cards (path)")
+    db.execute("CREATE INDEX cards_sibling ON cards (sibling) WHERE sibling IS NOT NULL")
+    db.execute("CREATE INDEX reviews_card_at ON reviews (card_id, at)")
+    db.execute("CREATE INDEX reviews_at ON reviews (at)")
+    db.execute("INSERT INTO meta (key, value) SELECT 'rebuild', 'needed' WHERE EXISTS (SELECT 1 FROM reviews)")
+    # A re-import recognises an unchanged file by size and time, without reading it.
+    db.execute("ALTER TABLE decks ADD COLUMN size INTEGER")
+    db.execute("ALTER TABLE decks ADD COLUMN mtime_ns INTEGER")
+
+
+KNOWN_MIGRATIONS = (
+    "m001_initial",
+    "m002_review_prediction_indexes",
+    "m003_new_card_order_index",
+    "m004_compact_log",
+)

@@ -127,20 +127,33 @@ class Card:
     status: Status
     memory: MemoryState
     buried_until: "datetime | None" = None
+    id: int = 0  # the database's row id; reviews point at it
 
     @property
     def location(self) -> str:
         return f"{self.path}:{self.source_line}"
 
 
+class EventKind(IntEnum):
+    """What a row of the review log records."""
+
+    ANSWER = 0  # the learner answered (rating 1-4)
+    FORGET = 1  # back to new, history kept
+    RESCHEDULE = 2  # due on a chosen study day (scheduled_days after the event's day)
+
+
 @dataclass(frozen=True)
 class Review:
-    """One answer, as kept in the append-only review log."""
+    """One row of the append-only review log, with the columns replay derives."""
 
     id: int
+    uid: int
     card_key: str
-    rating: Rating
+    kind: EventKind
+    rating: Rating | None
     reviewed_at: "datetime"
     duration_ms: int | None
-    before: MemoryState
-    after: MemoryState
+    state: str  # the card's state before this event
+    elapsed_days: int | None  # study days since the previous answer
+    scheduled_days: int | None  # the interval the card had (for RESCHEDULE: the one set)
+    recall: float | None  # predicted recall, only for answers on a later study day

@@ -11,19 +11,21 @@ so a failure to write them rolls the rebuilt schedules back.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from trainer import optimize
 from trainer.config import Settings, config_path, load_settings, save_settings
-from trainer.days import from_utc_text, to_utc_text
+from trainer import history
+from trainer.days import from_ms, to_utc_text
 from trainer.errors import TrainerError
 from trainer.model import Rating, Status
 from trainer.scheduler import Scheduler
-from trainer.store import Store, open_db
-from trainer.store.cards import cards_where, resolve_deck, write_memory
-from trainer.store.reviews import review_history
+from trainer.store import Store
+from trainer.store.cards import cards_where, resolve_deck
+from trainer.store.reviews import answer_history
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Outcome:
 
 def load_history(store: Store, deck: str | None) -> list[tuple[str, int, datetime]]:
     """(card key, rating, UTC time) of every review, of one deck or all."""
-    return [(key, rating, from_utc_text(at)) for key, rating, at in review_history(store, deck)]
+    return [(card_id, rating, from_ms(at)) for card_id, rating, at in answer_history(store, deck)]
 
 
 def rebuild_schedules(store: Store, settings: Settings, before_commit=lambda: None) -> int:
@@ -48,17 +50,7 @@ def rebuild_schedules(store: Store, settings: Settings, before_commit=lambda: No
         scheduler = Scheduler(settings)
     except ValueError as exc:  # py-fsrs refuses parameters outside its bounds
         raise TrainerError(f"the fitted parameters cannot be used by the scheduler: {exc}") from None
-    answers: dict[str, list[tuple[Rating, datetime]]] = {}
-    for key, rating, at in load_history(store, None):
-        answers.setdefault(key, []).append((Rating(rating), at))
-    keys = [card.key for card in cards_where(store)]
-    # Computed before the transaction opens so the write lock is held only for the writes.
-    states = {key: scheduler.replay(key, answers.get(key, ())) for key in keys}
-    with store.atomic():
-        for key, memory in states.items():
-            write_memory(store, key, memory)
-        before_commit()
-    return len(states)
+    return history.rebuild(store, scheduler, before_commit)
 
 
 def optimize_store(
@@ -113,7 +105,7 @@ def run_optimize(
 ) -> int:
     """The command: print the scores (and what was saved); return the exit code."""
     settings = load_settings()
-    with open_db(db_path, create=False) as store:
+    with history.open_current(db_path, settings, create=False, say=lambda m: print(m, file=sys.stderr)) as store:
         outcome = optimize_store(store, settings, now, deck=deck, dry_run=dry_run, retention=retention)
     print(json.dumps(to_json(outcome, dry_run), indent=2) if as_json else format_text(outcome, dry_run, deck))
     return 0

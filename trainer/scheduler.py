@@ -1,55 +1,55 @@
 """The only module that imports fsrs: MemoryState in, MemoryState out.
 
-fsrs objects never leave this file. Times are UTC-aware datetimes; a card_id
-is always passed because fsrs.Card() without one sleeps a millisecond to make
-a unique id.
+fsrs (py-fsrs) computes memory: stability, difficulty and the learning-step
+state machine. Three things it does differently from Anki are settled here,
+around it rather than in a fork of it (docs/scheduling.md has the details):
+
+- Elapsed time. py-fsrs counts whole 24-hour blocks since the last review;
+  Anki counts study days (a day starts at `day_starts_at`, local time). We
+  hand py-fsrs a `last_review` exactly N days before the answer, N being the
+  study days elapsed, so every formula it applies sees Anki's N.
+- Intervals. For every answer that lands in review state the number of days
+  is computed here, as Anki does: from the unrounded FSRS interval, rounded
+  half away from zero, Hard >= 1, Good >= Hard + 1, Easy >= Good + 1 (on a
+  learning card Easy is at least a day beyond Good's FSRS interval), then
+  fuzz, then the maximum interval.
+- Fuzz. py-fsrs draws a fresh random number on every call, so a button's
+  label and the answer disagreed. Here fuzz comes from a seed made of the
+  card's key and its review count: the same card at the same review count
+  always gets the same fuzz, on the button, in the answer and in a replay.
+
+Times are UTC-aware datetimes; a card_id is always passed because fsrs.Card()
+without one sleeps a millisecond.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import Iterable
 
 import fsrs
 
 from trainer.config import Settings
+from trainer.days import StudyCalendar
 from trainer.model import MemoryState, Rating
 
 _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
 _STATES = {name: state for state, name in _STATE_NAMES.items()}
+_RATINGS = {rating: fsrs.Rating(int(rating)) for rating in Rating}
 DEFAULT_PARAMETERS = tuple(fsrs.Scheduler().parameters)
+PARAMETER_LOWER_BOUNDS = tuple(fsrs.scheduler.LOWER_BOUNDS_PARAMETERS)
+PARAMETER_UPPER_BOUNDS = tuple(fsrs.scheduler.UPPER_BOUNDS_PARAMETERS)
+# Anki's fuzz: 1 day, plus a share of the interval that shrinks as it grows.
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
+_MASK64 = (1 << 64) - 1
 
 
 def _card_id(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) or 1
-
-
-def _to_fsrs(key: str, memory: MemoryState, now: datetime) -> fsrs.Card:
-    if memory.state == "new":
-        return fsrs.Card(card_id=_card_id(key), due=now)
-    return fsrs.Card(
-        card_id=_card_id(key),
-        state=_STATES[memory.state],
-        step=memory.step,
-        stability=memory.stability,
-        difficulty=memory.difficulty,
-        due=memory.due,
-        last_review=memory.last_review,
-    )
-
-
-def _from_fsrs(card: fsrs.Card, reps: int, lapses: int) -> MemoryState:
-    return MemoryState(
-        state=_STATE_NAMES[card.state],
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=card.due,
-        last_review=card.last_review,
-        reps=reps,
-        lapses=lapses,
-    )
 
 
 def _utc(moment: datetime) -> datetime:
@@ -57,62 +57,198 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-class Scheduler:
-    """FSRS with the user's settings (retention, steps, parameters, fuzz)."""
+def round_half_away(value: float) -> int:
+    """Rust's f32::round, which Anki uses (Python's round() goes to even)."""
+    return int(math.floor(value + 0.5)) if value >= 0 else -int(math.floor(-value + 0.5))
 
-    def __init__(self, settings: Settings | None = None, *, fuzz: bool | None = None):
+
+@lru_cache(maxsize=4096)
+def _key_seed(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big")
+
+
+def fuzz_factor(key: str, reps: int) -> float:
+    """A number in [0, 1) fixed by the card and its review count (splitmix64)."""
+    z = (_key_seed(key) + reps * 0x9E3779B97F4A7C15) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    z ^= z >> 31
+    return (z >> 11) / float(1 << 53)
+
+
+def _fuzz_delta(interval: float) -> float:
+    if interval < 2.5:
+        return 0.0
+    return 1.0 + sum(factor * max(min(interval, end) - start, 0.0) for start, end, factor in _FUZZ_RANGES)
+
+
+def with_fuzz(factor: float | None, interval: float, minimum: int, maximum: int) -> int:
+    """Whole days for an FSRS interval, within [minimum, maximum]: Anki's with_review_fuzz."""
+    if factor is None:
+        return min(max(round_half_away(interval), minimum), maximum)
+    minimum = min(minimum, maximum)
+    interval = min(max(interval, minimum), maximum)
+    delta = _fuzz_delta(interval)
+    lower = min(max(round_half_away(interval - delta), minimum), maximum)
+    upper = min(max(round_half_away(interval + delta), minimum), maximum)
+    if upper == lower and 2 < upper < maximum:
+        upper = lower + 1
+    return int(math.floor(lower + factor * (1 + upper - lower)))
+
+
+class Scheduler:
+    """FSRS with the user's settings (retention, steps, parameters, fuzz, study days)."""
+
+    def __init__(self, settings: Settings | None = None, *, fuzz: bool | None = None, tz: tzinfo | None = None):
         settings = settings or Settings()
         self.settings = settings
+        self.fuzz = settings.fuzz if fuzz is None else fuzz
+        self.calendar = StudyCalendar(settings.day_starts_at, tz)
         self._fsrs = fsrs.Scheduler(
             parameters=tuple(settings.parameters) or DEFAULT_PARAMETERS,
             desired_retention=settings.desired_retention,
             learning_steps=settings.learning_deltas,
             relearning_steps=settings.relearning_deltas,
             maximum_interval=settings.maximum_interval,
-            enable_fuzzing=settings.fuzz if fuzz is None else fuzz,
+            enable_fuzzing=False,  # fuzz is applied here, seeded
         )
+        self._decay = -self._fsrs.parameters[20]
+        self._factor = 0.9 ** (1 / self._decay) - 1
+        self._interval_per_stability = (settings.desired_retention ** (1 / self._decay) - 1) / self._factor
+        self._maximum = max(settings.maximum_interval, 1)
+
+    @property
+    def tz(self) -> tzinfo | None:
+        return self.calendar.tz
 
     @property
     def parameters(self) -> tuple[float, ...]:
         return tuple(self._fsrs.parameters)
 
+    # -- elapsed time and recall ---------------------------------------------
+    def elapsed_days(self, memory: MemoryState, now: datetime) -> int | None:
+        """Study days since the card's last review (None for a card never reviewed)."""
+        if memory.last_review is None:
+            return None
+        return max(0, self.calendar.day_of(now) - self.calendar.day_of(memory.last_review))
+
+    def recall_after_days(self, pairs: Iterable[tuple[float, int]]) -> list[float]:
+        """Predicted recall for many (stability, study days since last review) pairs.
+
+        The FSRS-6 forgetting curve, R = (1 + factor * t / S) ** -w[20] with
+        factor = 0.9 ** (1 / -w[20]) - 1, as fsrs's get_card_retrievability.
+        """
+        decay, factor = self._decay, self._factor
+        return [(1 + factor * max(days, 0) / stability) ** decay for stability, days in pairs]
+
+    def recall(self, memory: MemoryState, now: datetime) -> float | None:
+        """Predicted recall at `now`, from study days elapsed (None for a new card)."""
+        if memory.state == "new" or memory.stability is None:
+            return None
+        return self.recall_after_days([(memory.stability, self.elapsed_days(memory, now) or 0)])[0]
+
+    def retrievability(self, memory: MemoryState, now: datetime) -> float:
+        """Predicted recall at `now` (0 for a card never seen)."""
+        recall = self.recall(memory, now)
+        return 0.0 if recall is None else recall
+
+    # -- answering -------------------------------------------------------------
+    def _raw_interval(self, stability: float) -> float:
+        """FSRS's interval in days for a stability, before rounding (fsrs-rs's next_interval)."""
+        return stability * self._interval_per_stability
+
     def review(self, key: str, memory: MemoryState, rating: Rating, now: datetime) -> MemoryState:
         """The card's state after answering `rating` at `now`."""
-        now = _utc(now)
-        card, _ = self._fsrs.review_card(_to_fsrs(key, memory, now), fsrs.Rating(int(rating)), now)
-        lapsed = rating == Rating.AGAIN and memory.state == "review"
-        return _from_fsrs(card, memory.reps + 1, memory.lapses + int(lapsed))
+        return _Answer(self, key, memory, _utc(now)).outcome(Rating(rating))
+
+    def next_states(self, key: str, memory: MemoryState, now: datetime) -> dict[Rating, MemoryState]:
+        """The state each of the four answers would give: what the buttons show."""
+        answer = _Answer(self, key, memory, _utc(now))
+        return {rating: answer.outcome(rating) for rating in Rating}
 
     def preview(self, key: str, memory: MemoryState, now: datetime) -> dict[Rating, timedelta]:
         """How long until the card is due again, for each possible answer."""
         now = _utc(now)
-        return {rating: self.review(key, memory, rating, now).due - now for rating in Rating}
-
-    def retrievability(self, memory: MemoryState, now: datetime) -> float:
-        """Predicted probability of recall at `now` (0 for a card never seen)."""
-        if memory.state == "new" or memory.stability is None:
-            return 0.0
-        return self._fsrs.get_card_retrievability(_to_fsrs("r", memory, now), _utc(now))
-
-    def recall_after_days(self, pairs: Iterable[tuple[float, int]]) -> list[float]:
-        """Predicted recall for many (stability, whole days since last review) pairs.
-
-        The FSRS-6 forgetting curve of fsrs's get_card_retrievability,
-        R = (1 + factor * t / S) ** -w[20] with factor = 0.9 ** (1 / -w[20]) - 1,
-        without building an fsrs.Card per card: stats needs it for every card.
-        """
-        decay = -self._fsrs.parameters[20]
-        factor = 0.9 ** (1 / decay) - 1
-        return [(1 + factor * max(days, 0) / stability) ** decay for stability, days in pairs]
+        return {rating: state.due - now for rating, state in self.next_states(key, memory, now).items()}
 
     def replay(self, key: str, answers: Iterable[tuple[Rating, datetime]]) -> MemoryState:
-        """Rebuild a card's state from its reviews alone.
-
-        This is fsrs.Scheduler.reschedule_card's fold (review each answer in
-        time order, from a new card), done here so reps and lapses, which
-        fsrs does not keep, are rebuilt along with the memory state.
-        """
+        """A card's state from its answers alone, oldest first (see trainer.history for the log)."""
         memory = MemoryState()
         for rating, at in sorted(answers, key=lambda answer: answer[1]):
             memory = self.review(key, memory, rating, at)
         return memory
+
+
+class _Answer:
+    """One card at one moment: fsrs's transitions, computed once per rating as needed."""
+
+    def __init__(self, scheduler: Scheduler, key: str, memory: MemoryState, now: datetime):
+        self.s = scheduler
+        self.key = key
+        self.memory = memory
+        self.now = now
+        self.fuzz = fuzz_factor(key, memory.reps) if scheduler.fuzz else None
+        self._card = self._fsrs_card()
+        self._done: dict[Rating, fsrs.Card] = {}
+
+    def _fsrs_card(self) -> fsrs.Card:
+        memory, now = self.memory, self.now
+        if memory.state == "new":
+            return fsrs.Card(card_id=_card_id(self.key), due=now)
+        elapsed = self.s.elapsed_days(memory, now) or 0
+        return fsrs.Card(
+            card_id=_card_id(self.key),
+            state=_STATES[memory.state],
+            step=memory.step,
+            stability=memory.stability,
+            difficulty=memory.difficulty,
+            due=memory.due or now,
+            # py-fsrs takes (now - last_review).days as elapsed time: this makes it the study days.
+            last_review=now - timedelta(days=elapsed),
+        )
+
+    def _fsrs(self, rating: Rating) -> fsrs.Card:
+        card = self._done.get(rating)
+        if card is None:
+            card, _ = self.s._fsrs.review_card(self._card, _RATINGS[rating], self.now)
+            self._done[rating] = card
+        return card
+
+    def _days(self, interval: float, minimum: int) -> int:
+        maximum = self.s._maximum
+        return with_fuzz(self.fuzz, interval, min(max(minimum, 1), maximum), maximum)
+
+    def _review_days(self, rating: Rating) -> int:
+        """Whole days for an answer that puts the card in review state (Anki's rules)."""
+        raw = self.s._raw_interval
+        if self.memory.state == "review" and rating != Rating.AGAIN:
+            hard = self._days(raw(self._fsrs(Rating.HARD).stability), 1)
+            if rating == Rating.HARD:
+                return hard
+            good = self._days(raw(self._fsrs(Rating.GOOD).stability), hard + 1)
+            if rating == Rating.GOOD:
+                return good
+            return self._days(raw(self._fsrs(Rating.EASY).stability), good + 1)
+        if rating == Rating.EASY:
+            # From (re)learning, Easy is at least a day beyond Good's FSRS interval.
+            good = self._days(raw(self._fsrs(Rating.GOOD).stability), 1)
+            return self._days(max(round_half_away(raw(self._fsrs(Rating.EASY).stability)), 1), good + 1)
+        return self._days(max(round_half_away(raw(self._fsrs(rating).stability)), 1), 1)
+
+    def outcome(self, rating: Rating) -> MemoryState:
+        card = self._fsrs(rating)
+        state = _STATE_NAMES[card.state]
+        due = card.due
+        if state == "review":
+            due = self.now + timedelta(days=self._review_days(rating))
+        lapsed = rating == Rating.AGAIN and self.memory.state == "review"
+        return MemoryState(
+            state=state,
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due=due,
+            last_review=self.now,
+            reps=self.memory.reps + 1,
+            lapses=self.memory.lapses + int(lapsed),
+        )

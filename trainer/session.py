@@ -1,31 +1,37 @@
 """Today's queue and what a review does: answer, undo, suspend, bury. No UI.
 
-The queue is recomputed from the database after every answer rather than kept
-in memory: limits then count everything answered today, by this trainer or
-another one open on the same database, and nothing is lost if it dies.
+The queue is built once when a sitting starts, bounded by the day's limits,
+and then kept: an answer removes its card and puts it back among the
+learning cards if it is due again today. It is built afresh when the study
+day changes, after a bury, suspend or undo, and whenever the database was
+changed by anything else (another trainer, an import, another screen): the
+connection's change count and SQLite's data_version tell, at no cost. So the
+queue always equals the one a fresh build would give, and an answer costs
+what one card costs, not what the collection holds.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from typing import Callable
 
+from trainer import history
 from trainer.config import Settings
-from trainer.days import day_bounds
-from trainer.model import Card, Rating, Status
+from trainer.days import from_ms, to_ms
+from trainer.model import Card, EventKind, Rating, Status
 from trainer.scheduler import Scheduler
 from trainer.store import Store
 from trainer.store import cards as card_table
 from trainer.store import queue as queue_table
-from trainer.store.queue import QueueItem
 from trainer.store.cards import resolve_deck  # noqa: F401  (callers find it here)
-from trainer.store.reviews import record_review, undo_review
+from trainer.store.queue import QueueItem
 
 # When nothing is due, a learning card due this soon may be shown early.
 LEARN_AHEAD = timedelta(minutes=20)
-# A card left on screen while the learner walked away should not count as an
-# hour of study.
-MAX_DURATION_MS = 5 * 60 * 1000
+LEARN_AHEAD_MS = int(LEARN_AHEAD.total_seconds() * 1000)
+MAX_DURATION_MS = history.MAX_DURATION_MS
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,6 @@ class Queue:
     new: int
     learning: int
     review: int
-    limit_reached: bool = False
 
     @property
     def empty(self) -> bool:
@@ -69,6 +74,22 @@ def _spread(reviews: list[QueueItem], new: list[QueueItem]) -> list[QueueItem]:
     return [card for _, _, card in sorted(placed, key=lambda item: (item[0], item[1]))]
 
 
+def _learning_order(item: QueueItem) -> tuple[int, int]:
+    return (item.due, item.id)
+
+
+@dataclass
+class _Kept:
+    """The day's queue as built, and what it was built from."""
+
+    start: int  # the study day, in ms
+    end: int
+    seen: tuple[int, int]  # (data_version, total_changes) when last in step with the database
+    learning: list[QueueItem]  # learning cards due today, by due time
+    reviews: list[QueueItem]  # review cards, lowest recall first, within the day's limit
+    new: list[QueueItem]  # new cards within the day's limit, in deck order
+
+
 class Session:
     """One sitting of review over one deck (or all): the queue, and the answers given."""
 
@@ -84,97 +105,212 @@ class Session:
         self.store = store
         self.settings = settings
         self.deck = deck
-        self.scheduler = scheduler or Scheduler(settings)
-        self.tz = tz
+        self.scheduler = scheduler or Scheduler(settings, tz=tz)
+        self.tz = self.scheduler.tz
+        self.calendar = self.scheduler.calendar
         self.tally = Tally()
+        self._kept: _Kept | None = None
+        self.last_clock_went_back = False
+        self.on_rebuild: Callable[[], None] | None = None  # for tests and benchmarks
 
     # -- the queue -----------------------------------------------------------
-    def queue(self, now: datetime) -> Queue:
-        start, end = day_bounds(now, self.settings.day_starts_at, self.tz)
-        done, keys_today, siblings_today = queue_table.answered_today(self.store, start, end)
+    def _stamp(self) -> tuple[int, int]:
+        return self.store.data_version(), self.store.conn.total_changes
+
+    def _build(self, now_ms: int) -> _Kept:
+        """Today's queue from the database: the reads are bounded by the day's limits."""
+        if self.on_rebuild:
+            self.on_rebuild()
+        store, deck = self.store, self.deck
+        start, end = self.calendar.bounds_ms(now_ms)
+        done, keys_today, siblings_today = queue_table.answered_today(store, start, end)
 
         def allowed(card: QueueItem, used: set[str]) -> bool:
-            # Ladder rungs are siblings: one a day, though that one may come back
-            # through its learning steps.
+            # Ladder rungs and cloze deletions are siblings: one a day, though
+            # that one may come back through its learning steps.
             return not card.sibling or card.sibling not in used or card.key in keys_today
 
-        learning_today = [c for c in queue_table.learning_due(self.store, end, now, self.deck) if allowed(c, siblings_today)]
-        learning_now = [c for c in learning_today if c.due <= now]
-        used = set(siblings_today) | {c.sibling for c in learning_today if c.sibling}
+        learning = [c for c in queue_table.learning_due(store, end, now_ms, deck) if allowed(c, siblings_today)]
+        used = set(siblings_today) | {c.sibling for c in learning if c.sibling}
 
-        reviews_left = max(0, self.settings.reviews_per_day - done["review"])
-        due = queue_table.reviews_due(self.store, end, now, self.deck)
-        # Lowest recall first: the cards closest to being forgotten.
-        recall = self.scheduler.recall_after_days(
-            (c.stability or 1.0, (now - c.last_review).days if c.last_review else 0) for c in due
-        )
-        due = [card for _, _, card in sorted(zip(recall, range(len(due)), due))]
         reviews: list[QueueItem] = []
-        for card in due:
-            if len(reviews) >= reviews_left:
-                break
-            if allowed(card, used):
-                reviews.append(card)
-                if card.sibling:
-                    used.add(card.sibling)
+        reviews_left = max(0, self.settings.reviews_per_day - done["review"])
+        if reviews_left:
+            for card in queue_table.reviews_due(store, end, now_ms, start, deck):
+                if allowed(card, used):
+                    reviews.append(card)
+                    if card.sibling:
+                        used.add(card.sibling)
+                    if len(reviews) >= reviews_left:
+                        break
 
+        new: list[QueueItem] = []
         new_left = max(0, self.settings.new_per_day - done["new"])
-        new = queue_table.new_cards(self.store, now, self.deck, new_left, used) if new_left else []
-        limit_reached = (new_left == 0 and queue_table.has_new_cards(self.store, self.deck)) or (
-            reviews_left < len(due)
-        )
-        cards = learning_now + _spread(reviews, new)
-        return Queue(tuple(cards), len(new), len(learning_today), len(reviews), limit_reached)
+        if new_left:
+            for card in queue_table.new_cards(store, now_ms, deck):
+                if card.sibling:
+                    if card.sibling in used:
+                        continue
+                    used.add(card.sibling)
+                new.append(card)
+                if len(new) >= new_left:
+                    break
+        return _Kept(start, end, self._stamp(), learning, reviews, new)
+
+    def _current(self, now: datetime) -> _Kept:
+        now_ms = to_ms(now)
+        kept = self._kept
+        if kept is None or not kept.start <= now_ms < kept.end or kept.seen != self._stamp():
+            kept = self._kept = self._build(now_ms)
+        return kept
+
+    def queue(self, now: datetime) -> Queue:
+        kept = self._current(now)
+        now_ms = to_ms(now)
+        ready = kept.learning[: bisect.bisect_right([c.due for c in kept.learning], now_ms)]
+        cards = ready + _spread(kept.reviews, kept.new)
+        return Queue(tuple(cards), len(kept.new), len(kept.learning), len(kept.reviews))
+
+    def allowance(self, now: datetime) -> tuple[int, int]:
+        """(new cards, reviews) today's limits still allow, counting every answer given today."""
+        start, end = self.calendar.bounds_ms(to_ms(now))
+        done = queue_table.answered_today(self.store, start, end)[0]
+        return (max(0, self.settings.new_per_day - done["new"]),
+                max(0, self.settings.reviews_per_day - done["review"]))
+
+    def deck_counts(self, now: datetime) -> list[queue_table.DeckCounts]:
+        """Every deck's new / learning / due today, capped by what the day's limits allow.
+
+        One aggregate query: no queue is built per deck. A ladder's rungs (or a
+        cloze's deletions) count as one new card, as one a day is shown.
+        """
+        now_ms = to_ms(now)
+        _, end = self.calendar.bounds_ms(now_ms)
+        new_left, reviews_left = self.allowance(now)
+        return [
+            row._replace(new=min(row.new, new_left), due=min(row.due, reviews_left))
+            for row in queue_table.deck_counts(self.store, now_ms, end)
+        ]
+
+    def invalidate(self) -> None:
+        """Build the queue afresh next time (after a bury, suspend or undo)."""
+        self._kept = None
 
     def peek(self, now: datetime) -> tuple[Card | None, Queue]:
         """The card to show now (None when the day is done) and the queue it came from."""
         queue = self.queue(now)
         if queue.cards:
             return card_table.get_card(self.store, queue.cards[0].key), queue
-        ahead = queue_table.learning_due(self.store, now + LEARN_AHEAD, now, self.deck)
-        return (card_table.get_card(self.store, ahead[0].key) if ahead else None), queue
+        kept = self._current(now)
+        if kept.learning and kept.learning[0].due <= to_ms(now) + LEARN_AHEAD_MS:
+            return card_table.get_card(self.store, kept.learning[0].key), queue
+        return None, queue
 
     def next_card(self, now: datetime) -> Card | None:
         return self.peek(now)[0]
 
+    def is_early(self, card: Card, now: datetime) -> bool:
+        """True when a learning card is shown before its due time (learn-ahead)."""
+        return card.memory.state in ("learning", "relearning") and card.memory.due is not None and card.memory.due > now
+
     def next_due(self, now: datetime) -> datetime | None:
-        """When the next card will be due, for the 'all done' screen."""
-        return queue_table.next_due(self.store, now, self.deck)
+        """When the next card can be shown, for the 'all done' screen.
+
+        A learning card at its due time; a review card from the start of the
+        study day it is due on.
+        """
+        now_ms = to_ms(now)
+        _, end = self.calendar.bounds_ms(now_ms)
+        found = []
+        learning = queue_table.next_learning_due(self.store, now_ms, self.deck)
+        if learning is not None:
+            found.append(learning)
+        review = queue_table.next_review_due(self.store, end, self.deck)
+        if review is not None:
+            found.append(max(self.calendar.start_ms(self.calendar.day(review)), now_ms))
+        return from_ms(min(found)) if found else None
+
+    def limit_reached(self, now: datetime) -> bool:
+        """True when today's limits, not an empty deck, ended the day: more is waiting."""
+        kept = self._current(now)
+        done = queue_table.answered_today(self.store, kept.start, kept.end)[0]
+        if self.settings.new_per_day - done["new"] <= 0 and queue_table.has_new_cards(self.store, self.deck):
+            return True
+        if self.settings.reviews_per_day - done["review"] <= 0:
+            return next(queue_table.reviews_due(self.store, kept.end, to_ms(now), kept.start, self.deck), None) is not None
+        return False
 
     def tomorrow(self, now: datetime) -> datetime:
         """When the next study day starts (new cards come back then)."""
-        return day_bounds(now, self.settings.day_starts_at, self.tz)[1]
+        return from_ms(self.calendar.bounds_ms(to_ms(now))[1])
 
     # -- answering -----------------------------------------------------------
     def intervals(self, card: Card, now: datetime) -> dict[Rating, timedelta]:
-        return self.scheduler.preview(card.key, card.memory, now)
+        # The state in the database, as the answer will use it.
+        current = card_table.get_card(self.store, card.key) or card
+        return self.scheduler.preview(card.key, current.memory, now)
 
     def answer(self, card: Card, rating: Rating, now: datetime, duration_ms: int | None) -> int:
         """Record an answer; it is committed before this returns."""
-        # Read the card again: another trainer on this database may have moved it on.
-        current = card_table.get_card(self.store, card.key) or card
-        before = current.memory
-        after = self.scheduler.review(card.key, before, rating, now)
-        recall = self.scheduler.retrievability(before, now)
-        if duration_ms is not None:
-            duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))
-        review_id = record_review(self.store, card.key, rating, now, duration_ms, before, after, recall)
-        self.tally.ratings.append((review_id, int(rating), duration_ms or 0))
-        return review_id
+        kept = self._kept
+        in_step = kept is not None and kept.seen == self._stamp()
+        recorded = history.answer(self.store, self.scheduler, card.key, rating, now, duration_ms)
+        self.last_clock_went_back = recorded.clock_went_back
+        self.tally.ratings.append((recorded.review_id, int(rating), recorded_duration(duration_ms)))
+        # Our own commit leaves data_version alone: a change there is another writer's.
+        if in_step and self.store.data_version() == kept.seen[0]:
+            self._after_answer(kept, card, recorded.memory)
+        else:
+            self.invalidate()
+        return recorded.review_id
+
+    def _after_answer(self, kept: _Kept, card: Card, memory) -> None:
+        """What a fresh build would now give: the card leaves its list, and rejoins the learning cards if due today."""
+        item = None
+        for bucket in (kept.learning, kept.reviews, kept.new):
+            for i, queued in enumerate(bucket):
+                if queued.key == card.key:
+                    item = bucket.pop(i)
+                    break
+            if item is not None:
+                break
+        if item is None:
+            item = QueueItem(card.key, str(getattr(card.kind, "value", card.kind)), card.sibling, memory.state,
+                             None, None, None, card.source_line, card.id)
+        if memory.state in ("learning", "relearning") and to_ms(memory.due) < kept.end:
+            back = item._replace(state=memory.state, due=to_ms(memory.due), stability=memory.stability,
+                                 last_review=to_ms(memory.last_review))
+            bisect.insort(kept.learning, back, key=_learning_order)
+        kept.seen = self._stamp()
 
     def undo(self) -> Card | None:
-        """Take back the last answer of this sitting; returns the card to show again."""
+        """Take back the last action of this sitting; returns the card to show again."""
         while self.tally.ratings:
             review_id, _, _ = self.tally.ratings.pop()
-            review = undo_review(self.store, review_id)
-            if review is not None:  # None: already gone (undone by another trainer)
-                return card_table.get_card(self.store, review.card_key)
+            key = history.undo(self.store, self.scheduler, review_id)
+            if key is not None:  # None: already gone (undone by another trainer)
+                self.invalidate()
+                return card_table.get_card(self.store, key)
         return None
 
     def suspend(self, card: Card, now: datetime) -> None:
-        with self.store.atomic():
+        with self.store.write():
             card_table.set_status(self.store, [card.key], Status.SUSPENDED, now)
+        self.invalidate()
 
     def bury(self, card: Card, now: datetime) -> None:
         """Hide the card until the next study day starts."""
         card_table.bury(self.store, card.key, self.tomorrow(now))
+        self.invalidate()
+
+    def forget(self, card: Card, now: datetime) -> int:
+        """Send a card back to new; its history stays in the log."""
+        recorded = history.record(self.store, self.scheduler, card.key, EventKind.FORGET, now)
+        self.invalidate()
+        return recorded.review_id
+
+
+def recorded_duration(duration_ms: int | None) -> int:
+    if duration_ms is None:
+        return 0
+    return max(0, min(int(duration_ms), MAX_DURATION_MS))

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from trainer.config import Settings
-from trainer.days import day_start, study_day, to_utc_text
+from trainer.days import StudyCalendar, day_start, study_day, to_ms, to_utc_text
 from trainer.errors import TrainerError
 from trainer.scheduler import Scheduler
 from trainer.store import Store
@@ -62,7 +62,7 @@ def _pass(passed: int, total: int) -> Pass:
 
 
 class _Days:
-    """UTC bounds of study days around `now`, as database text."""
+    """UTC bounds of study days around `now`, in ms as the database keeps times."""
 
     def __init__(self, now: datetime, settings: Settings, tz: tzinfo | None):
         self.hour = settings.day_starts_at
@@ -70,12 +70,12 @@ class _Days:
         self.today = study_day(now, self.hour, tz)
 
     def start(self, day: date) -> str:
-        return to_utc_text(day_start(day, self.hour, self.tz))
+        return to_ms(day_start(day, self.hour, self.tz))
 
-    def span(self, first: date, days: int) -> tuple[str, str]:
+    def span(self, first: date, days: int) -> tuple[int, int]:
         return self.start(first), self.start(first + timedelta(days=days))
 
-    def each(self, first: date, count: int) -> list[tuple[date, tuple[str, str]]]:
+    def each(self, first: date, count: int) -> list[tuple[date, tuple[int, int]]]:
         days = [first + timedelta(days=i) for i in range(count + 1)]
         starts = [self.start(d) for d in days]
         return [(days[i], (starts[i], starts[i + 1])) for i in range(count)]
@@ -213,12 +213,15 @@ def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int,
     recall below the desired retention), ranked: most lapses first, then
     lowest recall now.
     """
-    scheduler = Scheduler(settings, fuzz=False)
+    scheduler = Scheduler(settings, fuzz=False, tz=tz)
     moment = interview_moment(on, now, tz)
-    ahead_ms = round((moment - now).total_seconds() * 1000)
-    rows = q.studied_cards(store, to_utc_text(now), deck)
-    now_recall = scheduler.recall_after_days((s, age // q.DAY_MS) for _, _, s, _, age, _ in rows)
-    on_recall = scheduler.recall_after_days((s, (age + ahead_ms) // q.DAY_MS) for _, _, s, _, age, _ in rows)
+    # Study days elapsed, as the scheduler counts them (trainer.days.StudyCalendar).
+    calendar = StudyCalendar(settings.day_starts_at, tz)
+    today, that_day = calendar.day_of(now), calendar.day_of(moment)
+    rows = q.studied_cards(store, deck)
+    last_days = [calendar.day(last) for _, _, _, _, last, _ in rows]
+    now_recall = scheduler.recall_after_days((row[2], today - day) for row, day in zip(rows, last_days))
+    on_recall = scheduler.recall_after_days((row[2], that_day - day) for row, day in zip(rows, last_days))
     sums: dict[str, list] = {}
     for row, r_now, r_on in zip(rows, now_recall, on_recall):
         acc = sums.setdefault(row[1], [0, 0.0, 0.0])

@@ -18,9 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from trainer.config import Settings
+from trainer.history import open_current
 from trainer.importer import display_path
 from trainer.stats import CATEGORIES, StatsReport, compute_stats, stats_to_dict
-from trainer.store import open_db
 
 BAR_WIDTH = 40
 HEAT_CHARS = "·░▒▓█"
@@ -40,9 +40,9 @@ def run_stats(
 ) -> int:
     """Print the statistics; return the exit code. Errors are raised as TrainerError."""
     # Stats only read: with no database yet, report on an empty one rather than create a file.
-    store = open_db(db_path if Path(db_path).exists() else ":memory:")
+    store = open_current(db_path if Path(db_path).exists() else ":memory:", settings, say=lambda message: print(message, file=sys.stderr))
     with store:
-        report = compute_stats(store, settings, now, deck=deck, days=days, on=on)
+        report = compute_stats(store, settings, now, deck=deck, days=days, on=on, tz=settings.zone)
     if as_json:
         sys.stdout.write(json.dumps(stats_to_dict(report), indent=2, ensure_ascii=False) + "\n")
         return 0

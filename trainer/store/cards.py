@@ -6,26 +6,44 @@ import json
 from datetime import datetime
 from typing import Iterable
 
-from trainer.days import from_utc_text, to_utc_text
+from trainer.days import from_ms, to_ms, to_utc_text
 from trainer.errors import TrainerError
 from trainer.model import Card, CardKind, MemoryState, Status
 from trainer.store.connection import Store
 
 CARD_COLUMNS = (
     "key, kind, deck, path, section, prompt, answer, extra, sibling, source_line, status, "
-    "buried_until, state, step, stability, difficulty, due, last_review, reps, lapses"
+    "buried_until, state, step, stability, difficulty, due, last_review, reps, lapses, id"
 )
+MEMORY_COLUMNS = "state, step, stability, difficulty, due, last_review, reps, lapses"
 # What an import writes: the deck's side of a card, never its schedule.
 CONTENT_COLUMNS = ("kind", "deck", "path", "section", "prompt", "answer", "extra", "sibling", "source_line")
 
 
-def _when(text: str | None) -> datetime | None:
-    return from_utc_text(text) if text else None
+def _when(ms: int | None) -> datetime | None:
+    return from_ms(ms) if ms is not None else None
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return to_ms(moment) if moment is not None else None
+
+
+def memory_from_row(row: tuple) -> MemoryState:
+    state, step, stability, difficulty, due, last_review, reps, lapses = row
+    return MemoryState(state, step, stability, difficulty, _when(due), _when(last_review), reps, lapses)
+
+
+def memory_values(memory: MemoryState) -> tuple:
+    """A MemoryState as the MEMORY_COLUMNS values, in order."""
+    return (
+        memory.state, memory.step, memory.stability, memory.difficulty,
+        _ms(memory.due), _ms(memory.last_review), memory.reps, memory.lapses,
+    )
 
 
 def card_from_row(row: tuple) -> Card:
     (key, kind, deck, path, section, prompt, answer, extra, sibling, line, status,
-     buried, state, step, stability, difficulty, due, last_review, reps, lapses) = row
+     buried, state, step, stability, difficulty, due, last_review, reps, lapses, card_id) = row
     return Card(
         key=key,
         kind=CardKind(kind),
@@ -40,6 +58,7 @@ def card_from_row(row: tuple) -> Card:
         status=Status(status),
         buried_until=_when(buried),
         memory=MemoryState(state, step, stability, difficulty, _when(due), _when(last_review), reps, lapses),
+        id=card_id,
     )
 
 
@@ -48,16 +67,43 @@ def get_card(store: Store, key: str) -> Card | None:
     return card_from_row(row) if row else None
 
 
+def get_card_by_id(store: Store, card_id: int) -> Card | None:
+    row = store.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
+    return card_from_row(row) if row else None
+
+
+def card_id_of(store: Store, key: str) -> int | None:
+    row = store.conn.execute("SELECT id FROM cards WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
 def cards_where(store: Store, where: str = "1", params: Iterable = (), order: str = "path, source_line") -> list[Card]:
     sql = f"SELECT {CARD_COLUMNS} FROM cards WHERE {where} ORDER BY {order}"
     return [card_from_row(row) for row in store.conn.execute(sql, tuple(params))]
 
 
-def content_by_key(store: Store) -> dict[str, dict]:
-    """Every card's deck-side content and status, for the importer's diff."""
-    cols = ("key", "status") + CONTENT_COLUMNS
-    sql = f"SELECT {', '.join(cols)} FROM cards"
-    return {row[0]: dict(zip(cols, row)) for row in store.conn.execute(sql)}
+_CONTENT_SELECT = ("key", "status") + CONTENT_COLUMNS
+
+
+def _content_rows(store: Store, where: str, values: list) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    # Chunks keep each statement under SQLite's limit on bound parameters.
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        sql = f"SELECT {', '.join(_CONTENT_SELECT)} FROM cards WHERE {where.format(marks=', '.join('?' * len(chunk)))}"
+        for row in store.conn.execute(sql, chunk):
+            found[row[0]] = dict(zip(_CONTENT_SELECT, row))
+    return found
+
+
+def content_in_paths(store: Store, paths: Iterable[str]) -> dict[str, dict]:
+    """Deck-side content and status of every card whose file is one of `paths` (the importer's diff)."""
+    return _content_rows(store, "path IN ({marks})", list(paths))
+
+
+def content_by_keys(store: Store, keys: Iterable[str]) -> dict[str, dict]:
+    """Deck-side content and status of the cards with these keys, wherever they live."""
+    return _content_rows(store, "key IN ({marks})", list(keys))
 
 
 def insert_cards(store: Store, rows: list[dict], now: datetime) -> None:
@@ -90,43 +136,51 @@ def set_status(store: Store, keys: Iterable[str], status: Status, now: datetime)
 
 def bury(store: Store, key: str, until: datetime | None) -> None:
     with store.atomic():
-        store.conn.execute(
-            "UPDATE cards SET buried_until = ? WHERE key = ?",
-            (to_utc_text(until) if until else None, key),
-        )
+        store.conn.execute("UPDATE cards SET buried_until = ? WHERE key = ?", (_ms(until), key))
 
 
-def write_memory(store: Store, key: str, memory: MemoryState) -> None:
+def read_memory(store: Store, card_id: int) -> MemoryState | None:
+    row = store.conn.execute(f"SELECT {MEMORY_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
+    return memory_from_row(row) if row else None
+
+
+_WRITE_MEMORY = (
+    "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
+    "last_review = ?, reps = ?, lapses = ? WHERE id = ?"
+)
+
+
+def write_memory(store: Store, card_id: int, memory: MemoryState) -> None:
     """Overwrite a card's scheduling cache (callers hold the transaction)."""
-    store.conn.execute(
-        "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
-        "last_review = ?, reps = ?, lapses = ? WHERE key = ?",
-        (
-            memory.state,
-            memory.step,
-            memory.stability,
-            memory.difficulty,
-            to_utc_text(memory.due) if memory.due else None,
-            to_utc_text(memory.last_review) if memory.last_review else None,
-            memory.reps,
-            memory.lapses,
-            key,
-        ),
-    )
+    store.conn.execute(_WRITE_MEMORY, memory_values(memory) + (card_id,))
+
+
+def write_memories(store: Store, items: Iterable[tuple[int, MemoryState]]) -> None:
+    store.conn.executemany(_WRITE_MEMORY, (memory_values(memory) + (card_id,) for card_id, memory in items))
 
 
 def decks_by_path(store: Store) -> dict[str, dict]:
-    cols = ("path", "name", "content_hash", "card_count", "imported_at")
+    cols = ("path", "name", "content_hash", "card_count", "imported_at", "size", "mtime_ns")
     return {row[0]: dict(zip(cols, row)) for row in store.conn.execute(f"SELECT {', '.join(cols)} FROM decks")}
 
 
-def upsert_deck(store: Store, path: str, name: str, content_hash: str, card_count: int, now: datetime) -> None:
+def upsert_deck(
+    store: Store, path: str, name: str, content_hash: str, card_count: int, now: datetime,
+    stat: tuple[int, int] | None = None,
+) -> None:
+    size, mtime_ns = stat or (None, None)
     store.conn.execute(
-        "INSERT INTO decks (path, name, content_hash, card_count, imported_at) VALUES (?, ?, ?, ?, ?) "
+        "INSERT INTO decks (path, name, content_hash, card_count, imported_at, size, mtime_ns) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (path) DO UPDATE SET name = excluded.name, content_hash = excluded.content_hash, "
-        "card_count = excluded.card_count, imported_at = excluded.imported_at",
-        (path, name, content_hash, card_count, to_utc_text(now)),
+        "card_count = excluded.card_count, imported_at = excluded.imported_at, size = excluded.size, "
+        "mtime_ns = excluded.mtime_ns",
+        (path, name, content_hash, card_count, to_utc_text(now), size, mtime_ns),
     )
+
+
+def set_deck_stat(store: Store, path: str, size: int, mtime_ns: int) -> None:
+    store.conn.execute("UPDATE decks SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
 
 
 def delete_deck(store: Store, path: str) -> None:

@@ -1,11 +1,14 @@
-"""The reads behind today's queue: which cards could be shown, and what was done today."""
+"""The reads behind today's queue and the deck counts: bounded, indexed, no per-card Python work.
+
+Times are integer milliseconds (see trainer.days). Every read here costs what
+the day's limits allow, not what the collection holds: due reviews are ranked
+and cut in SQL, new cards stream from an index in deck order.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
-from trainer.days import from_utc_text, to_utc_text
 from trainer.store.connection import Store
 
 
@@ -16,13 +19,14 @@ class QueueItem(NamedTuple):
     kind: str
     sibling: str | None
     state: str
-    due: datetime | None
+    due: int | None  # ms
     stability: float | None
-    last_review: datetime | None
+    last_review: int | None  # ms
     source_line: int
+    id: int
 
 
-_ITEM_COLUMNS = "key, kind, sibling, state, due, stability, last_review, source_line"
+_ITEM_COLUMNS = "key, kind, sibling, state, due, stability, last_review, source_line, id"
 _SHOWABLE = "status = 'active' AND (buried_until IS NULL OR buried_until <= :now)"
 
 
@@ -30,70 +34,58 @@ def _deck_filter(deck: str | None) -> str:
     return "" if deck is None else " AND deck = :deck"
 
 
-def _item(row: tuple) -> QueueItem:
-    key, kind, sibling, state, due, stability, last_review, line = row
-    return QueueItem(
-        key, kind, sibling, state,
-        from_utc_text(due) if due else None, stability,
-        from_utc_text(last_review) if last_review else None, line,
-    )
+def _items(store: Store, sql: str, params: dict) -> list[QueueItem]:
+    return [QueueItem(*row) for row in store.conn.execute(sql, params)]
 
 
-def _cards(store: Store, where: str, params: dict, order: str, limit: int | None = None) -> list[QueueItem]:
-    sql = f"SELECT {_ITEM_COLUMNS} FROM cards WHERE {where} ORDER BY {order}"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return [_item(row) for row in store.conn.execute(sql, params)]
-
-
-def learning_due(store: Store, before: datetime, now: datetime, deck: str | None) -> list[QueueItem]:
+def learning_due(store: Store, before: int, now: int, deck: str | None) -> list[QueueItem]:
     """Learning and relearning cards due before `before`, earliest first."""
-    where = f"{_SHOWABLE} AND state IN ('learning', 'relearning') AND due <= :before" + _deck_filter(deck)
-    params = {"now": to_utc_text(now), "before": to_utc_text(before), "deck": deck}
-    return _cards(store, where, params, "due")
+    sql = (
+        f"SELECT {_ITEM_COLUMNS} FROM cards WHERE state IN ('learning', 'relearning') AND due < :before "
+        f"AND {_SHOWABLE}{_deck_filter(deck)} ORDER BY due, id"
+    )
+    return _items(store, sql, {"now": now, "before": before, "deck": deck})
 
 
-def reviews_due(store: Store, before: datetime, now: datetime, deck: str | None) -> list[QueueItem]:
-    """Review-state cards due before `before` (the end of the study day)."""
-    where = f"{_SHOWABLE} AND state = 'review' AND due < :before" + _deck_filter(deck)
-    params = {"now": to_utc_text(now), "before": to_utc_text(before), "deck": deck}
-    return _cards(store, where, params, "due")
+def reviews_due(store: Store, before: int, now: int, day_start: int, deck: str | None) -> Iterator[QueueItem]:
+    """Review cards due before `before` (the end of the study day), lowest predicted recall first.
+
+    Recall falls as (time since the last review) / stability grows, for every
+    card alike, so ranking by that ratio is ranking by recall. It is measured
+    from the start of the study day, so the order holds all day long and a
+    queue kept since morning agrees with one built now. Streamed: the caller
+    stops once it has what the day's limit allows.
+    """
+    sql = (
+        f"SELECT {_ITEM_COLUMNS} FROM cards WHERE state = 'review' AND due < :before "
+        f"AND {_SHOWABLE}{_deck_filter(deck)} "
+        "ORDER BY (:day_start - last_review) / max(stability, 0.001) DESC, id"
+    )
+    return (QueueItem(*row) for row in store.conn.execute(sql, {"now": now, "before": before, "day_start": day_start, "deck": deck}))
 
 
-def new_cards(store: Store, now: datetime, deck: str | None, limit: int, exclude_siblings: set[str]) -> list[QueueItem]:
-    """New cards in deck order (file, then line), skipping sibling groups already used."""
-    where = f"state = 'new' AND {_SHOWABLE}" + _deck_filter(deck)
-    params = {"now": to_utc_text(now), "deck": deck}
-    found: list[QueueItem] = []
-    seen = set(exclude_siblings)
-    # Rows stream in index order (cards_new_order); stop once the limit is met,
-    # skipping siblings that must wait.
-    sql = f"SELECT {_ITEM_COLUMNS} FROM cards WHERE {where} ORDER BY state, status, path, source_line"
-    for row in store.conn.execute(sql, params):
-        card = _item(row)
-        if card.sibling and card.sibling in seen:
-            continue
-        if card.sibling:
-            seen.add(card.sibling)
-        found.append(card)
-        if len(found) >= limit:
-            break
-    return found
+def new_cards(store: Store, now: int, deck: str | None) -> Iterator[QueueItem]:
+    """New cards in deck order (file, then line), streamed from the cards_new_order index."""
+    sql = (
+        f"SELECT {_ITEM_COLUMNS} FROM cards WHERE state = 'new' AND {_SHOWABLE}{_deck_filter(deck)} "
+        "ORDER BY state, status, path, source_line"
+    )
+    return (QueueItem(*row) for row in store.conn.execute(sql, {"now": now, "deck": deck}))
 
 
-def answered_today(store: Store, start: datetime, end: datetime) -> tuple[dict[str, int], set[str], set[str]]:
+def answered_today(store: Store, start: int, end: int) -> tuple[dict[str, int], set[str], set[str]]:
     """(answers by state before, keys answered, sibling groups answered) in [start, end)."""
-    params = (to_utc_text(start), to_utc_text(end))
-    counts = {"new": 0, "learning": 0, "review": 0, "relearning": 0}
+    names = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+    counts = {name: 0 for name in names.values()}
     for state, n in store.conn.execute(
-        "SELECT state, count(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY state", params
+        "SELECT state, count(*) FROM reviews WHERE at >= ? AND at < ? AND kind = 0 GROUP BY state", (start, end)
     ):
-        counts[state] = n
+        counts[names[state]] = n
     keys, siblings = set(), set()
     for key, sibling in store.conn.execute(
-        "SELECT DISTINCT r.card_key, c.sibling FROM reviews r JOIN cards c ON c.key = r.card_key "
-        "WHERE r.reviewed_at >= ? AND r.reviewed_at < ?",
-        params,
+        "SELECT DISTINCT c.key, c.sibling FROM reviews r JOIN cards c ON c.id = r.card_id "
+        "WHERE r.at >= ? AND r.at < ? AND r.kind = 0",
+        (start, end),
     ):
         keys.add(key)
         if sibling:
@@ -101,24 +93,43 @@ def answered_today(store: Store, start: datetime, end: datetime) -> tuple[dict[s
     return counts, keys, siblings
 
 
-def next_due(store: Store, after: datetime, deck: str | None) -> datetime | None:
-    """The earliest due time after `after` of any card that has been studied."""
-    where = "status = 'active' AND state != 'new' AND due > :after" + _deck_filter(deck)
-    row = store.conn.execute(
-        f"SELECT min(due) FROM cards WHERE {where}", {"after": to_utc_text(after), "deck": deck}
-    ).fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
+def next_learning_due(store: Store, after: int, deck: str | None) -> int | None:
+    """The earliest due time after `after` of a learning or relearning card."""
+    sql = (
+        "SELECT min(due) FROM cards WHERE state IN ('learning', 'relearning') AND status = 'active' "
+        f"AND due > :after{_deck_filter(deck)}"
+    )
+    return store.conn.execute(sql, {"after": after, "deck": deck}).fetchone()[0]
+
+
+def next_review_due(store: Store, after: int, deck: str | None) -> int | None:
+    """The earliest due time at or after `after` of a review card."""
+    sql = f"SELECT min(due) FROM cards WHERE state = 'review' AND status = 'active' AND due >= :after{_deck_filter(deck)}"
+    return store.conn.execute(sql, {"after": after, "deck": deck}).fetchone()[0]
 
 
 def has_new_cards(store: Store, deck: str | None) -> bool:
-    where = "status = 'active' AND state = 'new'" + _deck_filter(deck)
+    where = "state = 'new' AND status = 'active'" + _deck_filter(deck)
     return store.conn.execute(f"SELECT 1 FROM cards WHERE {where} LIMIT 1", {"deck": deck}).fetchone() is not None
 
 
-def deck_overview(store: Store) -> list[tuple[str, int, int]]:
-    """(deck, active cards, new active cards) for every deck with active cards."""
+class DeckCounts(NamedTuple):
+    deck: str
+    new: int  # new cards, a sibling group (a ladder, a cloze) counting once
+    learning: int  # learning cards due today
+    due: int  # review cards due today
+    total: int  # active cards
+
+
+def deck_counts(store: Store, now: int, end: int) -> list[DeckCounts]:
+    """Every deck's counts in one pass over the cards_deck_state index (no queue is built)."""
     sql = (
-        "SELECT deck, count(*), sum(state = 'new') FROM cards WHERE status = 'active' "
-        "GROUP BY deck ORDER BY deck"
+        "SELECT deck, "
+        "count(DISTINCT CASE WHEN state = 'new' AND (buried_until IS NULL OR buried_until <= :now) "
+        "  THEN coalesce(sibling, key) END), "
+        "sum(state IN ('learning', 'relearning') AND due < :end AND (buried_until IS NULL OR buried_until <= :now)), "
+        "sum(state = 'review' AND due < :end AND (buried_until IS NULL OR buried_until <= :now)), "
+        "count(*) "
+        "FROM cards WHERE status = 'active' GROUP BY deck ORDER BY deck"
     )
-    return [(deck, total, new or 0) for deck, total, new in store.conn.execute(sql)]
+    return [DeckCounts(*row) for row in store.conn.execute(sql, {"now": now, "end": end})]

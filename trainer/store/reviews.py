@@ -1,106 +1,138 @@
-"""The append-only review log, and the card cache that goes with each answer."""
+"""The review log: one compact row per event, appended; trainer.history decides what goes in."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Iterator
+import random
+import sqlite3
+from typing import Iterable, Iterator, NamedTuple
 
-from trainer.days import from_utc_text, to_utc_text
-from trainer.model import MemoryState, Rating, Review
-from trainer.store.cards import write_memory
+from trainer.days import from_ms
+from trainer.model import EventKind, Rating, Review
 from trainer.store.connection import Store
 
-DAY = 86400.0
-REVIEW_COLUMNS = "id, card_key, rating, reviewed_at, duration_ms, state_before, state_after"
+STATE_CODES = {"new": 0, "learning": 1, "review": 2, "relearning": 3}
+STATE_NAMES = {code: name for name, code in STATE_CODES.items()}
+# The columns trainer.history derives by replay (trainer check compares them).
+DERIVED_COLUMNS = ("state", "elapsed_days", "scheduled_days", "recall")
+_uids = random.SystemRandom()
 
 
-def review_from_row(row: tuple) -> Review:
-    rid, key, rating, at, duration, before, after = row
-    return Review(
-        id=rid,
-        card_key=key,
-        rating=Rating(rating),
-        reviewed_at=from_utc_text(at),
-        duration_ms=duration,
-        before=MemoryState.from_dict(json.loads(before)),
-        after=MemoryState.from_dict(json.loads(after)),
+class Event(NamedTuple):
+    """A row of the log as replay reads it."""
+
+    id: int
+    card_id: int
+    kind: int
+    rating: int | None
+    at: int  # ms
+    scheduled_days: int | None  # input for RESCHEDULE events
+
+
+class Derived(NamedTuple):
+    state: int
+    elapsed_days: int | None
+    scheduled_days: int | None
+    recall: float | None
+
+
+def new_uid() -> int:
+    """A random 63-bit id: unique across machines for any log a person can make (see docs/schema.md)."""
+    return _uids.getrandbits(63)
+
+
+def insert_event(
+    store: Store,
+    card_id: int,
+    at_ms: int,
+    kind: EventKind,
+    rating: Rating | None,
+    duration_ms: int | None,
+    derived: Derived,
+) -> int:
+    """Append one event (callers hold the transaction); returns its id."""
+    sql = (
+        "INSERT INTO reviews (uid, card_id, at, kind, rating, duration_ms, state, elapsed_days, "
+        "scheduled_days, recall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    values = (card_id, at_ms, int(kind), int(rating) if rating else None, duration_ms) + tuple(derived)
+    for _ in range(3):
+        try:
+            return store.conn.execute(sql, (new_uid(),) + values).lastrowid
+        except sqlite3.IntegrityError as exc:
+            if "reviews.uid" not in str(exc):
+                raise
+    raise sqlite3.IntegrityError("could not draw an unused review uid")
+
+
+def delete_event(store: Store, review_id: int) -> int | None:
+    """Remove one row (undo); returns its card id, or None when it was already gone."""
+    row = store.conn.execute("SELECT card_id FROM reviews WHERE id = ?", (review_id,)).fetchone()
+    if row is None:
+        return None
+    store.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+    return row[0]
+
+
+_EVENT_COLUMNS = "id, card_id, kind, rating, at, scheduled_days"
+
+
+def events_for(store: Store, card_id: int) -> list[Event]:
+    """One card's log, in the order replay applies it."""
+    sql = f"SELECT {_EVENT_COLUMNS} FROM reviews WHERE card_id = ? ORDER BY at, id"
+    return [Event(*row) for row in store.conn.execute(sql, (card_id,))]
+
+
+def all_events(store: Store) -> Iterator[tuple[Event, Derived]]:
+    """Every card's log with its stored derived columns, card by card, each in replay order.
+
+    Streamed from one ordered walk of reviews_card_at, so a million rows never
+    sit in memory at once.
+    """
+    sql = f"SELECT {_EVENT_COLUMNS}, {', '.join(DERIVED_COLUMNS)} FROM reviews ORDER BY card_id, at, id"
+    return ((Event(*row[:6]), Derived(*row[6:])) for row in store.conn.execute(sql))
+
+
+def write_derived(store: Store, rows: Iterable[tuple[int, Derived]]) -> None:
+    store.conn.executemany(
+        "UPDATE reviews SET state = ?, elapsed_days = ?, scheduled_days = ?, recall = ? WHERE id = ?",
+        (tuple(derived) + (review_id,) for review_id, derived in rows),
     )
 
 
-def record_review(
-    store: Store,
-    key: str,
-    rating: Rating,
-    reviewed_at: datetime,
-    duration_ms: int | None,
-    before: MemoryState,
-    after: MemoryState,
-    retrievability: float | None = None,
-) -> int:
-    """Append one answer and update the card's cache, in one committed transaction.
-
-    `retrievability` is the recall probability the scheduler predicted at the
-    moment of the answer; kept so calibration can be measured later.
-    """
-    elapsed = scheduled = None
-    if before.last_review is not None:
-        elapsed = (reviewed_at - before.last_review).total_seconds() / DAY
-        if before.due is not None:
-            scheduled = (before.due - before.last_review).total_seconds() / DAY
-    with store.atomic():
-        cursor = store.conn.execute(
-            "INSERT INTO reviews (card_key, rating, reviewed_at, duration_ms, state, elapsed_days, "
-            "scheduled_days, retrievability, state_before, state_after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                int(rating),
-                to_utc_text(reviewed_at),
-                duration_ms,
-                before.state,
-                elapsed,
-                scheduled,
-                retrievability if before.state != "new" else None,
-                json.dumps(before.to_dict()),
-                json.dumps(after.to_dict()),
-            ),
-        )
-        write_memory(store, key, after)
-        # Answering a buried card (shown early, or bury undone) unburies it.
-        store.conn.execute("UPDATE cards SET buried_until = NULL WHERE key = ?", (key,))
-    return cursor.lastrowid
+_REVIEW_SELECT = (
+    "SELECT r.id, r.uid, c.key, r.kind, r.rating, r.at, r.duration_ms, r.state, r.elapsed_days, "
+    "r.scheduled_days, r.recall FROM reviews r JOIN cards c ON c.id = r.card_id"
+)
 
 
-def undo_review(store: Store, review_id: int) -> Review | None:
-    """Take back one answer: the row goes and the card gets its state before it.
-
-    This is the one deletion the log allows: the user withdrawing an answer
-    they just gave, so replaying the log still rebuilds every card.
-    """
-    with store.atomic():
-        row = store.conn.execute(f"SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?", (review_id,)).fetchone()
-        if row is None:
-            return None
-        review = review_from_row(row)
-        store.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
-        write_memory(store, review.card_key, review.before)
-    return review
+def _review(row: tuple) -> Review:
+    rid, uid, key, kind, rating, at, duration, state, elapsed, scheduled, recall = row
+    return Review(
+        id=rid, uid=uid, card_key=key, kind=EventKind(kind), rating=Rating(rating) if rating else None,
+        reviewed_at=from_ms(at), duration_ms=duration, state=STATE_NAMES[state],
+        elapsed_days=elapsed, scheduled_days=scheduled, recall=recall,
+    )
 
 
 def reviews_for(store: Store, key: str) -> list[Review]:
-    sql = f"SELECT {REVIEW_COLUMNS} FROM reviews WHERE card_key = ? ORDER BY reviewed_at, id"
-    return [review_from_row(row) for row in store.conn.execute(sql, (key,))]
+    """A card's log, oldest first, as people read it."""
+    sql = f"{_REVIEW_SELECT} WHERE c.key = ? ORDER BY r.at, r.id"
+    return [_review(row) for row in store.conn.execute(sql, (key,))]
 
 
-def review_history(store: Store, deck: str | None = None) -> Iterator[tuple[str, int, str]]:
-    """(card key, rating, UTC time text) of every review, by card then time."""
+def review_by_id(store: Store, review_id: int) -> Review | None:
+    row = store.conn.execute(f"{_REVIEW_SELECT} WHERE r.id = ?", (review_id,)).fetchone()
+    return _review(row) if row else None
+
+
+def answer_history(store: Store, deck: str | None = None) -> Iterator[tuple[int, int, int]]:
+    """(card id, rating, ms) of every answer, card by card, oldest first: what optimize fits on."""
     if deck is None:
-        sql = "SELECT card_key, rating, reviewed_at FROM reviews ORDER BY card_key, reviewed_at, id"
+        sql = "SELECT card_id, rating, at FROM reviews WHERE kind = 0 ORDER BY card_id, at, id"
         return store.conn.execute(sql)
     sql = (
-        "SELECT r.card_key, r.rating, r.reviewed_at FROM reviews r JOIN cards c ON c.key = r.card_key "
-        "WHERE c.deck = ? ORDER BY r.card_key, r.reviewed_at, r.id"
+        "SELECT r.card_id, r.rating, r.at FROM cards c JOIN reviews r ON r.card_id = c.id "
+        "WHERE c.deck = ? AND r.kind = 0 ORDER BY r.card_id, r.at, r.id"
     )
     return store.conn.execute(sql, (deck,))
 

@@ -1,8 +1,9 @@
 """Aggregate reads for `trainer stats`: the SQL does the counting, Python the shaping.
 
 Every function takes `deck` (None: all decks) and returns plain numbers,
-tuples or dicts. Times go in as the UTC text of trainer.days.to_utc_text,
-which sorts like the times themselves, so ranges use the indexes.
+tuples or dicts. Times go in as integer milliseconds (trainer.days.to_ms),
+so ranges use the indexes. Answers are the log's rows of kind 0; the manual
+events (forget, reschedule) are not study and are not counted.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _review_in_deck(deck: str | None) -> tuple[str, tuple]:
     """
     if deck is None:
         return "", ()
-    return "AND +r.card_key IN (SELECT key FROM cards WHERE deck = ?)", (deck,)
+    return "AND +r.card_id IN (SELECT id FROM cards WHERE deck = ?)", (deck,)
 
 
 def _deck_where(deck: str | None, prefix: str = "AND") -> tuple[str, tuple]:
@@ -33,32 +34,32 @@ def _deck_where(deck: str | None, prefix: str = "AND") -> tuple[str, tuple]:
 
 def review_count(store: Store, deck: str | None) -> int:
     if deck is None:
-        return store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
-    # The deck's cards first, then their reviews through the covering reviews_card_time.
-    sql = "SELECT count(*) FROM cards c JOIN reviews r ON r.card_key = c.key WHERE c.deck = ?"
+        return store.conn.execute("SELECT count(*) FROM reviews WHERE kind = 0").fetchone()[0]
+    # The deck's cards first, then their reviews through reviews_card_at.
+    sql = "SELECT count(*) FROM cards c JOIN reviews r ON r.card_id = c.id WHERE c.deck = ? AND r.kind = 0"
     return store.conn.execute(sql, (deck,)).fetchone()[0]
 
 
-def window_totals(store: Store, start: str, end: str, deck: str | None) -> dict[str, int]:
+def window_totals(store: Store, start: int, end: int, deck: str | None) -> dict[str, int]:
     """Answers, distinct cards, Again answers, time and first answers in [start, end)."""
     in_deck, params = _review_in_deck(deck)
     sql = (
-        "SELECT count(*), count(DISTINCT r.card_key), coalesce(sum(r.rating = 1), 0), "
-        "coalesce(sum(r.duration_ms), 0), coalesce(sum(r.state = 'new'), 0) "
-        f"FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ? {in_deck}"
+        "SELECT count(*), count(DISTINCT r.card_id), coalesce(sum(r.rating = 1), 0), "
+        "coalesce(sum(r.duration_ms), 0), coalesce(sum(r.state = 0), 0) "
+        f"FROM reviews r WHERE r.at >= ? AND r.at < ? AND r.kind = 0 {in_deck}"
     )
     reviews, cards, again, time_ms, new = store.conn.execute(sql, (start, end) + params).fetchone()
     return {"reviews": reviews, "cards": cards, "again": again, "time_ms": time_ms, "new": new}
 
 
-def _ranges_cte(ranges: Sequence[tuple[str, str]]) -> tuple[str, tuple]:
+def _ranges_cte(ranges: Sequence[tuple[int, int]]) -> tuple[str, tuple]:
     values = ", ".join("(?, ?, ?)" for _ in ranges)
     params = tuple(x for i, (start, end) in enumerate(ranges) for x in (i, start, end))
     return f"WITH ranges(i, start, stop) AS (VALUES {values})", params
 
 
 def reviews_per_range(
-    store: Store, ranges: Sequence[tuple[str, str]], deck: str | None
+    store: Store, ranges: Sequence[tuple[int, int]], deck: str | None
 ) -> list[tuple[int, int]]:
     """(answers, time in ms) in each [start, stop) range, in the order given.
 
@@ -75,7 +76,7 @@ def reviews_per_range(
         in_deck, deck_params = _review_in_deck(deck)
         sql = (
             f"{cte} SELECT ranges.i, count(*), coalesce(sum(r.duration_ms), 0) FROM ranges "
-            f"JOIN reviews r ON r.reviewed_at >= ranges.start AND r.reviewed_at < ranges.stop {in_deck} "
+            f"JOIN reviews r ON r.at >= ranges.start AND r.at < ranges.stop AND r.kind = 0 {in_deck} "
             "GROUP BY ranges.i"
         )
         for i, count, time_ms in store.conn.execute(sql, params + deck_params):
@@ -83,16 +84,16 @@ def reviews_per_range(
     return [found.get(i, (0, 0)) for i in range(len(ranges))]
 
 
-def any_review_between(store: Store, start: str, end: str, deck: str | None) -> bool:
+def any_review_between(store: Store, start: int, end: int, deck: str | None) -> bool:
     if deck is None:
-        sql = "SELECT EXISTS (SELECT 1 FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?)"
+        sql = "SELECT EXISTS (SELECT 1 FROM reviews WHERE at >= ? AND at < ? AND kind = 0)"
         return bool(store.conn.execute(sql, (start, end)).fetchone()[0])
     # Called once per day of a streak: CROSS JOIN fixes the order (the day's
     # reviews by time, then each one's card by key) and stops at the first hit,
     # where IN (subquery) would rebuild the deck's key list on every call.
     sql = (
-        "SELECT EXISTS (SELECT 1 FROM reviews r CROSS JOIN cards c ON c.key = r.card_key "
-        "WHERE r.reviewed_at >= ? AND r.reviewed_at < ? AND c.deck = ?)"
+        "SELECT EXISTS (SELECT 1 FROM reviews r CROSS JOIN cards c ON c.id = r.card_id "
+        "WHERE r.at >= ? AND r.at < ? AND r.kind = 0 AND c.deck = ?)"
     )
     return bool(store.conn.execute(sql, (start, end, deck)).fetchone()[0])
 
@@ -111,7 +112,7 @@ def card_categories(store: Store, deck: str | None) -> dict[str, dict[str, int]]
         "WHEN status = 'suspended' THEN 'suspended' "
         "WHEN state = 'new' THEN 'new' "
         "WHEN state IN ('learning', 'relearning') THEN 'learning' "
-        f"WHEN julianday(due) - julianday(last_review) < {MATURE_DAYS} THEN 'young' "
+        f"WHEN due - last_review < {MATURE_DAYS * DAY_MS} THEN 'young' "
         "ELSE 'mature' END AS category, count(*) "
         f"FROM cards {where} GROUP BY deck, category ORDER BY deck"
     )
@@ -121,7 +122,7 @@ def card_categories(store: Store, deck: str | None) -> dict[str, dict[str, int]]
     return counts
 
 
-def due_per_range(store: Store, ranges: Sequence[tuple[str, str]], deck: str | None) -> list[int]:
+def due_per_range(store: Store, ranges: Sequence[tuple[int, int]], deck: str | None) -> list[int]:
     """Active cards falling due in each [start, stop) range."""
     if not ranges:
         return []
@@ -135,22 +136,24 @@ def due_per_range(store: Store, ranges: Sequence[tuple[str, str]], deck: str | N
     return [found.get(i, 0) for i in range(len(ranges))]
 
 
-def overdue_count(store: Store, before: str, deck: str | None) -> int:
+def overdue_count(store: Store, before: int, deck: str | None) -> int:
     where, params = _deck_where(deck)
     sql = f"SELECT count(*) FROM cards WHERE status = 'active' AND due < ? {where}"
     return store.conn.execute(sql, (before,) + params).fetchone()[0]
 
 
-def review_state_answers(store: Store, start: str, end: str, deck: str | None) -> dict[str, tuple[int, int]]:
-    """'young'/'mature' -> (passed, answered) for answers given in review state.
+def review_state_answers(store: Store, start: int, end: int, deck: str | None) -> dict[str, tuple[int, int]]:
+    """'young'/'mature' -> (passed, answered) for answers given in review state on a later study day.
 
     Young or mature by the interval the card had when answered (scheduled_days).
+    A same-day answer (a card seen again the day it was reviewed) says nothing
+    about retention over an interval, so it is left out, as in calibration.
     """
     in_deck, params = _review_in_deck(deck)
     sql = (
         f"SELECT coalesce(r.scheduled_days, 0) >= {MATURE_DAYS} AS mature, sum(r.rating > 1), count(*) "
-        f"FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ? AND r.state = 'review' {in_deck} "
-        "GROUP BY mature"
+        "FROM reviews r WHERE r.at >= ? AND r.at < ? AND r.kind = 0 AND r.state = 2 AND r.elapsed_days > 0 "
+        f"{in_deck} GROUP BY mature"
     )
     found = {"young": (0, 0), "mature": (0, 0)}
     for mature, passed, total in store.conn.execute(sql, (start, end) + params):
@@ -158,21 +161,15 @@ def review_state_answers(store: Store, start: str, end: str, deck: str | None) -
     return found
 
 
-def studied_cards(store: Store, now: str, deck: str | None) -> list[tuple]:
-    """(key, deck, stability, difficulty, ms since last review, lapses) of active studied cards.
-
-    The age is computed in SQL (whole milliseconds, so a review exactly N days
-    ago is N days old despite julianday's floating point) to spare Python
-    parsing fifty thousand timestamps.
-    """
+def studied_cards(store: Store, deck: str | None) -> list[tuple]:
+    """(key, deck, stability, difficulty, last review in ms, lapses) of active studied cards."""
     where, params = _deck_where(deck)
     sql = (
-        "SELECT key, deck, stability, difficulty, "
-        f"CAST(round((julianday(?) - julianday(last_review)) * {DAY_MS}) AS INTEGER), lapses "
+        "SELECT key, deck, stability, difficulty, last_review, lapses "
         "FROM cards WHERE status = 'active' AND state != 'new' AND stability IS NOT NULL "
         f"AND last_review IS NOT NULL {where}"
     )
-    return store.conn.execute(sql, (now,) + params).fetchall()
+    return store.conn.execute(sql, params).fetchall()
 
 
 def active_cards_per_deck(store: Store, deck: str | None) -> dict[str, int]:
@@ -182,33 +179,26 @@ def active_cards_per_deck(store: Store, deck: str | None) -> dict[str, int]:
 
 
 def calibration_bins(store: Store, bins: int, deck: str | None) -> dict[int, tuple[int, float, int]]:
-    """bin -> (answers, sum of predicted recall, recalled) over every predicted answer.
+    """bin -> (answers, sum of predicted recall, recalled) over every scored answer.
 
     Bin b holds predictions in [b/bins, (b+1)/bins); the last one also holds 1.
-    All decks: one range query per bin on the reviews_prediction index, which
-    avoids sorting a million rows into groups. One deck: its cards lead, and
-    reviews_card_prediction covers the rest.
+    Only answers on a later study day than the previous one carry a
+    prediction (trainer.history stores `recall` for those alone).
     """
+    bin_of = f"min(CAST(r.recall * {bins} AS INTEGER), {bins - 1})"
     if deck is not None:
         sql = (
-            f"SELECT min(CAST(r.retrievability * {bins} AS INTEGER), {bins - 1}) AS bin, count(*), "
-            "total(r.retrievability), total(r.rating > 1) FROM cards c "
-            "JOIN reviews r ON r.card_key = c.key AND r.retrievability IS NOT NULL "
-            "WHERE c.deck = ? GROUP BY bin"
+            f"SELECT {bin_of} AS bin, count(*), total(r.recall), total(r.rating > 1) FROM cards c "
+            "JOIN reviews r ON r.card_id = c.id AND r.recall IS NOT NULL WHERE c.deck = ? GROUP BY bin"
         )
-        return {b: (n, total, int(passed)) for b, n, total, passed in store.conn.execute(sql, (deck,))}
-    found = {}
-    for b in range(bins):
-        upper = "AND retrievability < ?" if b < bins - 1 else ""
-        params = (b / bins, (b + 1) / bins) if upper else (b / bins,)
+        params: tuple = (deck,)
+    else:
         sql = (
-            "SELECT count(*), total(retrievability), total(rating > 1) FROM reviews "
-            f"WHERE retrievability IS NOT NULL AND retrievability >= ? {upper}"
+            f"SELECT {bin_of} AS bin, count(*), total(r.recall), total(r.rating > 1) FROM reviews r "
+            "WHERE r.recall IS NOT NULL GROUP BY bin"
         )
-        n, total, passed = store.conn.execute(sql, params).fetchone()
-        if n:
-            found[b] = (n, total, int(passed))
-    return found
+        params = ()
+    return {b: (n, total, int(passed)) for b, n, total, passed in store.conn.execute(sql, params)}
 
 
 def card_places(store: Store, keys: Iterable[str]) -> dict[str, tuple[str, str, int, str, int]]:

@@ -65,9 +65,11 @@ def run_app(
     greeting: str | None = None,
 ) -> None:
     """Open the database and run the app until the user quits."""
+    from trainer.history import open_current
     from trainer.session import resolve_deck
 
-    with open_db(db_path) as store:
+    with open_current(db_path, settings) as store:
         deck = resolve_deck(store, deck)
-        app = TrainerApp(store, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting)
+        app = TrainerApp(store, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting,
+                         tz=settings.zone)
         app.run()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from trainer.card_text import format_interval
+from trainer.timespan import format_span
 
 
 def describe_due(due: datetime, now: datetime, tz: tzinfo | None = None) -> str:
@@ -14,7 +14,7 @@ def describe_due(due: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     seconds = (due - now).total_seconds()
     if seconds <= 0:
         return f"now ({clock})"
-    return f"in {format_interval(seconds)} ({clock})"
+    return f"in {format_span(seconds)} ({clock})"
 
 
 def describe_duration(ms: int) -> str:

@@ -9,9 +9,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from trainer.session import Session
-from trainer.store.queue import deck_overview
 
 ALL_DECKS = "\x00all"  # a row key no deck title can take
+COUNT_COLUMNS = ("new", "learning", "due", "cards")
+COUNTS_WIDTH = 40  # the four count columns and the table's padding
 
 
 class DecksScreen(Screen):
@@ -23,32 +24,52 @@ class DecksScreen(Screen):
         Binding("q", "app.quit", "Quit"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, tuple] = {}  # row key -> what it shows, to update only what changed
+        self._session: Session | None = None
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield Static("", id="decks-intro")
-        table = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        # The deck column takes what the counts leave, so all fit at 80 columns.
-        table.add_column("Deck", key="deck", width=max(16, self.app.size.width - 46))
+        table.add_column("Deck", key="deck", width=self._deck_width())
         for label in ("New", "Learning", "Due", "Cards"):
             table.add_column(label, key=label.lower())
-        self.refresh_counts()
 
     def on_screen_resume(self) -> None:
-        self.refresh_counts()
+        # Counted only when shown: under `trainer review` this screen waits
+        # below the review and costs nothing until the user comes back to it.
+        if self.app.screen is self:
+            self.refresh_counts()
+
+    def on_resize(self) -> None:
+        table = self.query_one(DataTable)
+        column = table.columns.get("deck")
+        if column is not None and column.width != self._deck_width():
+            column.width = self._deck_width()
+            table.refresh()
+
+    def _deck_width(self) -> int:
+        # The deck column takes what the counts leave, so all fit at 80 columns.
+        return max(16, self.app.size.width - COUNTS_WIDTH)
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(self.app.store, self.app.settings, tz=self.app.tz)
+        return self._session
 
     def refresh_counts(self) -> None:
-        app = self.app
-        now = app.clock()
+        now = self.app.clock()
         table = self.query_one(DataTable)
-        table.clear()
-        overview = deck_overview(app.store)
+        rows = self.session.deck_counts(now)
         intro = self.query_one("#decks-intro", Static)
-        if not overview:
+        if not rows:
             intro.update(
                 Text(
                     "No cards yet.\n\nWrite a deck in Markdown (see docs/deck-format.md), then run\n"
@@ -58,29 +79,45 @@ class DecksScreen(Screen):
             table.display = False
             return
         table.display = True
-        totals = Session(app.store, app.settings, tz=app.tz).queue(now)
-        due_anything = totals.new + totals.learning + totals.review
+        queue = self.session.queue(now)
+        due_anything = queue.new + queue.learning + queue.review
         intro.update(
             Text.assemble(
-                f"Today: {totals.new} new · {totals.learning} learning · {totals.review} due",
+                f"Today: {queue.new} new · {queue.learning} learning · {queue.review} due",
                 "" if due_anything else "  —  all done for now",
                 ("\nEnter reviews the selected deck · a reviews all decks · t shows your stats", "dim"),
             )
         )
-        for deck, total, _new in overview:
-            queue = Session(app.store, app.settings, deck=deck, tz=app.tz).queue(now)
-            table.add_row(Text(deck, overflow="ellipsis", no_wrap=True), queue.new, queue.learning, queue.review, total, key=deck)
-        table.add_row(
-            Text("All decks", style="bold"), totals.new, totals.learning, totals.review,
-            sum(total for _, total, _ in overview), key=ALL_DECKS,
-        )
+        wanted = {row.deck: (row.new, row.learning, row.due, row.total) for row in rows}
+        wanted[ALL_DECKS] = (queue.new, queue.learning, queue.review, sum(row.total for row in rows))
+        self._apply(table, wanted)
         table.focus()
 
-    def _selected_deck(self) -> str | None:
+    def _apply(self, table: DataTable, wanted: dict[str, tuple]) -> None:
+        """Change only the cells that differ, so the cursor stays where the user left it."""
+        if list(wanted) != list(self._rows):
+            selected = self._selected_key()
+            table.clear()
+            for key, counts in wanted.items():
+                label = Text("All decks", style="bold") if key == ALL_DECKS else Text(key, overflow="ellipsis", no_wrap=True)
+                table.add_row(label, *counts, key=key)
+            if selected in wanted:
+                table.move_cursor(row=table.get_row_index(selected))
+        else:
+            for key, counts in wanted.items():
+                if counts != self._rows[key]:
+                    for column, value in zip(COUNT_COLUMNS, counts):
+                        table.update_cell(key, column, value)
+        self._rows = wanted
+
+    def _selected_key(self) -> str | None:
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _selected_deck(self) -> str | None:
+        key = self._selected_key()
         return None if key == ALL_DECKS else key
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -17,6 +17,7 @@ from trainer import card_text
 from trainer.model import Card, Rating
 from trainer.session import Session
 from trainer.store.cards import get_card
+from trainer.timespan import button_label
 from trainer.tui.when import describe_due
 
 RATING_NAMES = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good", Rating.EASY: "Easy"}
@@ -129,7 +130,7 @@ class ReviewScreen(Screen):
             self.query_one("#prompt", Markdown).display = False
         intervals = self.session.intervals(card, self.app.clock())
         for rating, name in RATING_NAMES.items():
-            label = f"{int(rating)} {name} · {card_text.format_interval(intervals[rating].total_seconds())}"
+            label = f"{int(rating)} {name} · {button_label(intervals[rating].total_seconds())}"
             self.query_one(f"#rate-{int(rating)}", Button).label = label
         self.query_one("#ratings").display = True
         self.query_one("#hint", Static).update(Text("How well did you recall it?  1 Again · 2 Hard · 3 Good · 4 Easy", style="dim"))
@@ -146,7 +147,7 @@ class ReviewScreen(Screen):
         due = self.session.next_due(now)
         if due is not None:
             lines.append(f"The next card is due {describe_due(due, now, self.app.tz)}.")
-        if queue.limit_reached:
+        if self.session.limit_reached(now):
             tomorrow = describe_due(self.session.tomorrow(now), now, self.app.tz)
             lines.append(f"Today's limit is reached; more new cards {tomorrow}.")
         lines.append("")

@@ -53,7 +53,7 @@ class SummaryScreen(Screen):
             return Text(f"{ready} more card(s) are ready now: Enter keeps going, q goes back to your decks.")
         due = self.session.next_due(now)
         text = f"Next card due {describe_due(due, now, self.app.tz)}." if due else "No cards are scheduled yet."
-        if queue.limit_reached:
+        if self.session.limit_reached(now):
             text += f"\nToday's limit is reached; more new cards {describe_due(self.session.tomorrow(now), now, self.app.tz)}."
         return Text(text)
 

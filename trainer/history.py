@@ -1,0 +1,333 @@
+"""The review log and everything derived from it: answer, undo, replay, rebuild, check.
+
+The log is the truth. A card's scheduling columns (state, step, stability,
+difficulty, due, last review, reps, lapses) and each review row's derived
+columns (state before, study days elapsed, interval the card had, predicted
+recall) are a cache of replaying the card's events, oldest first, through
+`step`. An answer goes through the very same `step` from the cached state,
+so a replay reproduces every cached value bit for bit, fuzz included.
+
+The cache is computed under the settings in force (parameters, retention,
+steps, day start, time zone). When those change, `ensure_current` replays
+everything once, so the rule "cache == replay of the log" always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable, Iterable, Iterator
+
+from trainer.days import from_ms, to_ms
+from trainer.model import EventKind, MemoryState, Rating
+from trainer.scheduler import Scheduler
+from trainer.store import Store
+from trainer.store import cards as card_table
+from trainer.store import reviews as log
+from trainer.store.reviews import STATE_CODES, Derived, Event
+
+# A card left on screen while the learner walked away should not count as an
+# hour of study.
+MAX_DURATION_MS = 5 * 60 * 1000
+REBUILD_BATCH = 20_000
+
+
+def _scheduled_days(scheduler: Scheduler, memory: MemoryState) -> int | None:
+    """The interval, in study days, a review-state card was given."""
+    if memory.state != "review" or memory.due is None or memory.last_review is None:
+        return None
+    calendar = scheduler.calendar
+    return calendar.day_of(memory.due) - calendar.day_of(memory.last_review)
+
+
+def step(
+    scheduler: Scheduler,
+    key: str,
+    memory: MemoryState,
+    kind: int,
+    rating: int | None,
+    at: datetime,
+    set_days: int | None = None,
+) -> tuple[MemoryState, Derived]:
+    """One event applied to a card: its state after, and the event's derived columns."""
+    state = STATE_CODES[memory.state]
+    if kind == EventKind.FORGET:
+        return MemoryState(reps=memory.reps, lapses=memory.lapses), Derived(state, None, None, None)
+    if kind == EventKind.RESCHEDULE:
+        if memory.state == "new" or set_days is None:
+            return memory, Derived(state, None, set_days, None)
+        calendar = scheduler.calendar
+        due = from_ms(calendar.start_ms(calendar.day_of(at) + set_days))
+        after = MemoryState("review", None, memory.stability, memory.difficulty, due,
+                            memory.last_review, memory.reps, memory.lapses)
+        return after, Derived(state, None, set_days, None)
+    elapsed = scheduler.elapsed_days(memory, at)
+    # Honest calibration: a prediction is only scored when a study day has passed.
+    recall = scheduler.recall(memory, at) if elapsed else None
+    after = scheduler.review(key, memory, Rating(rating), at)
+    return after, Derived(state, elapsed, _scheduled_days(scheduler, memory), recall)
+
+
+def replay(scheduler: Scheduler, key: str, events: Iterable[Event]) -> tuple[MemoryState, list[tuple[int, Derived]]]:
+    """A card's state from its events alone, and each event's derived columns."""
+    memory = MemoryState()
+    derived = []
+    for event in events:
+        memory, columns = step(scheduler, key, memory, event.kind, event.rating, from_ms(event.at), event.scheduled_days)
+        derived.append((event.id, columns))
+    return memory, derived
+
+
+# -- writing the log -----------------------------------------------------------
+@dataclass(frozen=True)
+class Recorded:
+    review_id: int
+    memory: MemoryState
+    clock_went_back: bool  # the answer was stamped at the card's last review, not earlier
+
+
+def _event_time(memory: MemoryState, now: datetime) -> tuple[int, bool]:
+    """The event's time in ms: never before the card's last review (a clock set back)."""
+    at_ms = to_ms(now)
+    if memory.last_review is not None:
+        last_ms = to_ms(memory.last_review)
+        if at_ms < last_ms:
+            return last_ms, True
+    return at_ms, False
+
+
+def record(
+    store: Store,
+    scheduler: Scheduler,
+    key: str,
+    kind: EventKind,
+    now: datetime,
+    *,
+    rating: Rating | None = None,
+    duration_ms: int | None = None,
+    set_days: int | None = None,
+) -> Recorded:
+    """Append one event and update the card's cache, committed before this returns."""
+    if duration_ms is not None:
+        duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))
+    with store.write():
+        card_id = card_table.card_id_of(store, key)
+        if card_id is None:
+            raise KeyError(key)
+        # Read inside the write lock: another trainer may have moved the card on.
+        memory = card_table.read_memory(store, card_id)
+        at_ms, clamped = _event_time(memory, now)
+        after, derived = step(scheduler, key, memory, kind, rating, from_ms(at_ms), set_days)
+        review_id = log.insert_event(store, card_id, at_ms, kind, rating, duration_ms, derived)
+        card_table.write_memory(store, card_id, after)
+        # Answering a buried card (shown early, or bury undone) unburies it.
+        store.conn.execute("UPDATE cards SET buried_until = NULL WHERE id = ? AND buried_until IS NOT NULL", (card_id,))
+    return Recorded(review_id, after, clamped)
+
+
+def answer(store: Store, scheduler: Scheduler, key: str, rating: Rating, now: datetime,
+           duration_ms: int | None = None) -> Recorded:
+    return record(store, scheduler, key, EventKind.ANSWER, now, rating=Rating(rating), duration_ms=duration_ms)
+
+
+def replay_card(store: Store, scheduler: Scheduler, card_id: int) -> MemoryState:
+    """Rebuild one card from its log and write the result (callers hold the transaction)."""
+    key = store.conn.execute("SELECT key FROM cards WHERE id = ?", (card_id,)).fetchone()[0]
+    memory, derived = replay(scheduler, key, log.events_for(store, card_id))
+    card_table.write_memory(store, card_id, memory)
+    log.write_derived(store, derived)
+    return memory
+
+
+def undo(store: Store, scheduler: Scheduler, review_id: int) -> str | None:
+    """Withdraw one event: its row goes and the card is replayed from the rest.
+
+    The one deletion the log allows: the user taking back what they just
+    did. Returns the card's key, or None when the row was already gone
+    (undone by another trainer on the same database).
+    """
+    with store.write():
+        card_id = log.delete_event(store, review_id)
+        if card_id is None:
+            return None
+        replay_card(store, scheduler, card_id)
+        return store.conn.execute("SELECT key FROM cards WHERE id = ?", (card_id,)).fetchone()[0]
+
+
+# -- rebuilding and checking everything ----------------------------------------
+_Replayed = tuple[int, MemoryState, list[tuple[int, Derived]], list[Derived]]
+
+
+def _replayed(store: Store, scheduler: Scheduler) -> Iterator[_Replayed]:
+    """(card id, replayed state, replayed derived rows, stored derived rows) for every card.
+
+    A card without events comes out new. The log is streamed card by card.
+    """
+    keys = dict(store.conn.execute("SELECT id, key FROM cards"))
+    seen: set[int] = set()
+    current: int | None = None
+    events: list[Event] = []
+    stored: list[Derived] = []
+    for event, derived in log.all_events(store):
+        if event.card_id != current:
+            if events:
+                yield (current, *replay(scheduler, keys[current], events), stored)
+                seen.add(current)
+            current, events, stored = event.card_id, [], []
+        events.append(event)
+        stored.append(derived)
+    if events:
+        yield (current, *replay(scheduler, keys[current], events), stored)
+        seen.add(current)
+    for card_id in keys:
+        if card_id not in seen:
+            yield card_id, MemoryState(), [], []
+
+
+def _memories(store: Store) -> dict[int, MemoryState]:
+    sql = f"SELECT id, {card_table.MEMORY_COLUMNS} FROM cards"
+    return {row[0]: card_table.memory_from_row(row[1:]) for row in store.conn.execute(sql)}
+
+
+def rebuild(store: Store, scheduler: Scheduler, before_commit: Callable[[], None] = lambda: None) -> int:
+    """Replay every card and write every cached column, in one transaction; returns cards changed.
+
+    Only what differs is written, so an unchanged collection costs the replay
+    alone and a rebuild after an optimize writes just the cards it moved. The
+    replay runs before the transaction opens, so the write lock is held only
+    for the writes.
+    """
+    cached = _memories(store)
+    cards: list[tuple[int, MemoryState]] = []
+    rows: list[tuple[int, Derived]] = []
+    for card_id, memory, derived, stored in _replayed(store, scheduler):
+        if cached.get(card_id) != memory:
+            cards.append((card_id, memory))
+        rows.extend(row for row, old in zip(derived, stored) if row[1] != old)
+    with store.write():
+        card_table.write_memories(store, cards)
+        log.write_derived(store, rows)
+        store.set_meta("schedule", fingerprint(scheduler))
+        store.set_meta("rebuild", None)
+        before_commit()
+    return len(cards)
+
+
+@dataclass
+class Mismatch:
+    key: str
+    location: str
+    columns: dict[str, tuple] = field(default_factory=dict)  # column -> (cached, replayed)
+
+
+@dataclass
+class CheckReport:
+    cards: int
+    reviews: int
+    mismatched: list[Mismatch]
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatched
+
+
+_MEMORY_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+
+
+def check(store: Store, scheduler: Scheduler, *, repair: bool = False) -> CheckReport:
+    """Compare every cached column with a replay of the log; with repair, rewrite what differs."""
+    cached = _memories(store)
+    places = {row[0]: (row[1], f"{row[2]}:{row[3]}") for row in
+              store.conn.execute("SELECT id, key, path, source_line FROM cards")}
+    mismatched: list[Mismatch] = []
+    reviews = 0
+    for card_id, memory, derived, stored in _replayed(store, scheduler):
+        reviews += len(derived)
+        key, location = places[card_id]
+        found = Mismatch(key, location)
+        old = cached[card_id]
+        for name in _MEMORY_FIELDS:
+            if getattr(old, name) != getattr(memory, name):
+                found.columns[name] = (getattr(old, name), getattr(memory, name))
+        for (review_id, columns), was in zip(derived, stored):
+            for name, before, after in zip(log.DERIVED_COLUMNS, was, columns):
+                if before != after:
+                    found.columns.setdefault(f"review {review_id} {name}", (before, after))
+        if found.columns:
+            mismatched.append(found)
+    report = CheckReport(len(cached), reviews, mismatched)
+    if repair and (mismatched or store.meta("schedule") != fingerprint(scheduler)):
+        rebuild(store, scheduler)
+        report.repaired = True
+    return report
+
+
+# -- keeping the cache in step with the settings --------------------------------
+def fingerprint(scheduler: Scheduler) -> str:
+    """What the cache depends on besides the log: the settings that shape scheduling, and the zone."""
+    s = scheduler.settings
+    tz = scheduler.tz
+    zone = getattr(tz, "key", None) or (str(tz) if tz is not None else _machine_zone())
+    shape = {
+        "parameters": list(scheduler.parameters), "retention": s.desired_retention,
+        "learning": list(s.learning_steps), "relearning": list(s.relearning_steps),
+        "maximum": s.maximum_interval, "fuzz": scheduler.fuzz, "day_starts_at": s.day_starts_at, "zone": zone,
+    }
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _machine_zone() -> str:
+    from trainer.days import local_zone_name
+
+    name = local_zone_name()
+    if name:
+        return name
+    offset = datetime.now().astimezone().utcoffset() or timedelta(0)
+    return f"local{offset}"
+
+
+def needs_rebuild(store: Store, scheduler: Scheduler) -> bool:
+    return store.meta("schedule") != fingerprint(scheduler) or store.meta("rebuild") is not None
+
+
+def ensure_current(store: Store, scheduler: Scheduler) -> int | None:
+    """Replay everything if the settings or the schema changed since the cache was computed.
+
+    Returns the number of cards whose schedule changed, or None when nothing
+    needed doing. A database with no reviews just records the fingerprint.
+    """
+    if not needs_rebuild(store, scheduler):
+        return None
+    wanted = fingerprint(scheduler)
+    if store.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM reviews)").fetchone()[0]:
+        with store.write():
+            store.set_meta("schedule", wanted)
+            store.set_meta("rebuild", None)
+        return None
+    return rebuild(store, scheduler)
+
+
+def open_current(path, settings, *, create: bool = True, say: Callable[[str], None] = lambda _: None) -> Store:
+    """Open the database with every card's schedule in step with `settings` (see ensure_current).
+
+    A long replay (after an upgrade or a settings change on a big log) is
+    announced through `say` first, so nobody wonders why the start is slow.
+    """
+    from trainer.store import open_db
+
+    store = open_db(path, create=create)
+    try:
+        scheduler = Scheduler(settings, tz=settings.zone)
+        if needs_rebuild(store, scheduler):
+            reviews = store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+            if reviews > 20_000:
+                say(f"Recomputing every card's schedule from its {reviews:,} reviews "
+                    "(the settings or the trainer version changed); this happens once.")
+            ensure_current(store, scheduler)
+    except BaseException:
+        store.close()
+        raise
+    return store
