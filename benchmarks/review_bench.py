@@ -1,10 +1,17 @@
-"""Review speed on a big collection: 10,000 cards with 100,000 reviews.
+"""Review speed on a collection built by make_collection.py.
 
-Prints the time from process start to the first card on screen (headless,
-`trainer review` as a user would start it) and the time from an answer to the
-next card being ready (median and 95th percentile), inside the real app.
+    .venv/bin/python benchmarks/review_bench.py DB [--runs 5] [--answers 300] [--all-due] [--json]
 
-    .venv/bin/python benchmarks/review_bench.py [--runs 5] [--answers 300]
+Prints, in the same run so they compare:
+  - floor_ms: `python -c "import textual.app, sqlite_utils, fsrs"` (process start and imports);
+  - first_card_ms: process start to the first card drawn by `trainer review`,
+    headless (median of --runs);
+  - decks_ms: the decks screen filled (all decks' counts), in-process;
+  - answer_ms: answer to next card ready in the real app (p50, p95, max over
+    --answers answers).
+The clock is the collection's `now` (make_collection's default), or ten years
+later with --all-due, when every review card is due at once. The database is
+copied first, so runs never change it.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import argparse
 import asyncio
 import json
 import os
-import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,136 +32,149 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from trainer.days import to_utc_text  # noqa: E402
-from trainer.model import MemoryState  # noqa: E402
-from trainer.store import open_db  # noqa: E402
-
-CARDS = 10_000
-REVIEWS = 100_000
-DB = Path(tempfile.gettempdir()) / f"trainer-review-bench-{CARDS}-{REVIEWS}.db"
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # make_collection.NOW
 
 FIRST_CARD_PROBE = """
 import os, sys, time
+from datetime import datetime
+now = datetime.fromisoformat(sys.argv[2])
+import trainer.cli
+trainer.cli.now_utc = lambda: now
 from trainer.tui import app as tui_app
 from trainer.tui.screens import review
 original = review.ReviewScreen.show
 def show(self, card):
     original(self, card)
-    def report():
-        # Textual captures print(); write straight to the pipe.
-        os.write(1, f"first-card {time.time()}\\n".encode())
-        self.app.exit()
-    self.call_after_refresh(report)
+    os.write(1, f"first-card {time.time()}\\n".encode())  # Textual captures print()
+    self.app.exit()
 review.ReviewScreen.show = show
+init = tui_app.TrainerApp.__init__
+def patched(self, *args, **kwargs):
+    kwargs["clock"] = lambda: now
+    init(self, *args, **kwargs)
+tui_app.TrainerApp.__init__ = patched
 run = tui_app.TrainerApp.run
 tui_app.TrainerApp.run = lambda self, **kw: run(self, headless=True, **kw)
 sys.argv = ["trainer", "--db", sys.argv[1], "review"]
-from trainer.cli import main
-main()
+trainer.cli.main()
 """
 
 
-def build(path: Path) -> None:
-    """Cards in every state, a history behind each, ~300 due today."""
-    if path.exists():
-        return
-    rng = random.Random(7)
-    now = datetime.now(timezone.utc)
-    store = open_db(path)
-    conn = store.conn
-    stamp = to_utc_text(now)
-    cards, reviews = [], []
-    per_card = REVIEWS // CARDS
-    for i in range(CARDS):
-        key = f"bench{i:06d}"
-        state = "new" if i % 10 == 0 else "review"
-        due = now + timedelta(days=rng.uniform(-0.3, 60)) if state == "review" else None
-        last = now - timedelta(days=rng.uniform(1, 30))
-        memory = MemoryState(
-            state=state, stability=rng.uniform(1, 80) if due else None, difficulty=rng.uniform(2, 8) if due else None,
-            due=due, last_review=last if due else None, reps=per_card if due else 0,
-        )
-        cards.append((key, "faq", f"Deck {i % 10}", f"/bench/deck{i % 10}.md", "", f"Question {i}?", f"Answer {i}.",
-                      "{}", None, i, "active", stamp, stamp, memory.state, None, memory.stability,
-                      memory.difficulty, to_utc_text(due) if due else None,
-                      to_utc_text(last) if due else None, memory.reps, 0))
-        if due:
-            before = json.dumps(MemoryState().to_dict())
-            after = json.dumps(memory.to_dict())
-            for j in range(per_card):
-                at = last - timedelta(days=(per_card - j) * 3)
-                reviews.append((key, rng.choice((1, 3, 3, 3, 4)), to_utc_text(at), 5000, "review", 3.0, 3.0, 0.9,
-                                before, after))
-    with store.atomic():
-        conn.executemany(
-            "INSERT INTO cards (key, kind, deck, path, section, prompt, answer, extra, sibling, source_line, status, "
-            "created_at, updated_at, state, step, stability, difficulty, due, last_review, reps, lapses) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            cards,
-        )
-        conn.executemany(
-            "INSERT INTO reviews (card_key, rating, reviewed_at, duration_ms, state, elapsed_days, scheduled_days, "
-            "retrievability, state_before, state_after) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            reviews,
-        )
-    store.close()
-
-
-def first_card_seconds(path: Path) -> float:
-    env = dict(os.environ, TRAINER_CONFIG=str(path.with_suffix(".toml")))
+def _env(db: Path) -> dict:
+    env = dict(os.environ, TRAINER_CONFIG=str(db.with_suffix(".no-config.toml")))
     env.pop("TRAINER_DB", None)
+    return env
+
+
+def floor_ms() -> float:
     start = time.time()
-    out = subprocess.run(
-        [sys.executable, "-c", FIRST_CARD_PROBE, str(path)],
-        capture_output=True, text=True, env=env, timeout=120,
-    )
+    subprocess.run([sys.executable, "-c", "import textual.app, sqlite_utils, fsrs"], check=True)
+    return (time.time() - start) * 1000
+
+
+def first_card_ms(db: Path, now: datetime) -> float:
+    start = time.time()
+    out = subprocess.run([sys.executable, "-c", FIRST_CARD_PROBE, str(db), now.isoformat()],
+                         capture_output=True, text=True, env=_env(db), timeout=600)
     for line in out.stdout.splitlines():
         if line.startswith("first-card"):
-            return float(line.split()[1]) - start
+            return (float(line.split()[1]) - start) * 1000
     raise RuntimeError(f"no first card: {out.stdout[-500:]} {out.stderr[-2000:]}")
 
 
-async def answer_latencies(path: Path, answers: int) -> list[float]:
-    import shutil
-
+def decks_ms(db: Path, now: datetime, runs: int) -> float:
     from trainer.config import Settings
+    from trainer.session import Session
+    from trainer.store import open_db
+
+    times = []
+    with open_db(db) as store:
+        for _ in range(runs):
+            start = time.perf_counter()
+            session = Session(store, Settings())
+            session.deck_counts(now)
+            session.queue(now)
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+async def answer_latencies(db: Path, now: datetime, answers: int) -> tuple[list[float], int]:
+    from trainer.config import Settings
+    from trainer.store import open_db
     from trainer.tui.app import TrainerApp
 
-    copy = path.with_name(path.stem + "-answers.db")
-    shutil.copy(path, copy)
-    store = open_db(copy)
-    app = TrainerApp(store, Settings(new_per_day=answers, reviews_per_day=10_000), straight_to_review=True)
+    store = open_db(db)
+    clock = [now]
+    app = TrainerApp(store, Settings(new_per_day=answers, reviews_per_day=10_000), straight_to_review=True,
+                     clock=lambda: clock[0])
     timings = []
+    rebuilds = 0
     async with app.run_test(size=(80, 24), headless=True) as pilot:
         await pilot.pause()
         screen = app.screen
+        original = screen.session._build
+
+        def counted(now_ms):
+            nonlocal rebuilds
+            rebuilds += 1
+            return original(now_ms)
+
+        screen.session._build = counted
         for i in range(answers):
+            clock[0] += timedelta(seconds=8)
             screen.action_reveal()
             start = time.perf_counter()
             screen.action_rate(3 if i % 5 else 1)  # commits the answer and draws the next card
-            timings.append(time.perf_counter() - start)
+            timings.append((time.perf_counter() - start) * 1000)
             await pilot.pause()
     store.close()
-    copy.unlink()
-    return timings
+    return timings, rebuilds
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--answers", type=int, default=300)
+    parser.add_argument("--now", default=NOW.isoformat(), help="the clock (default: make_collection's now)")
+    parser.add_argument("--all-due", action="store_true", help="ten years later: every review card is due")
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    t = time.perf_counter()
-    build(DB)
-    print(f"database: {DB} ({CARDS} cards, {REVIEWS} reviews; built or reused in {time.perf_counter() - t:.1f}s)")
-    firsts = [first_card_seconds(DB) for _ in range(args.runs)]
-    print(f"process start -> first card on screen: median {statistics.median(firsts) * 1000:.0f} ms "
-          f"(runs: {', '.join(f'{x * 1000:.0f}' for x in firsts)})")
-    latencies = asyncio.run(answer_latencies(DB, args.answers))
-    latencies.sort()
-    p95 = latencies[int(len(latencies) * 0.95) - 1]
-    print(f"answer -> next card ready ({len(latencies)} answers): median {statistics.median(latencies) * 1000:.2f} ms, "
-          f"p95 {p95 * 1000:.2f} ms")
+    now = datetime.fromisoformat(args.now)
+    if args.all_due:
+        now += timedelta(days=3650)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / args.db.name
+        shutil.copy(args.db, db)
+        floors = [floor_ms() for _ in range(args.runs)]
+        firsts = [first_card_ms(db, now) for _ in range(args.runs)]
+        decks = decks_ms(db, now, args.runs)
+        latencies, rebuilds = asyncio.run(answer_latencies(db, now, args.answers))
+        from trainer.store import open_db
+
+        with open_db(db) as store:
+            cards, reviews = store.conn.execute("SELECT (SELECT count(*) FROM cards), (SELECT count(*) FROM reviews)").fetchone()
+    figures = {
+        "db": str(args.db), "cards": cards, "reviews": reviews, "now": now.isoformat(), "runs": args.runs,
+        "floor_ms": round(statistics.median(floors)),
+        "first_card_ms": round(statistics.median(firsts)),
+        "first_card_runs_ms": [round(x) for x in firsts],
+        "decks_ms": round(decks, 1),
+        "answers": len(latencies),
+        "answer_ms": {"p50": round(statistics.median(latencies), 2), "p95": round(percentile(latencies, 0.95), 2),
+                      "max": round(max(latencies), 2)},
+        "queue_rebuilds_during_answers": rebuilds,
+    }
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key}: {value}")
 
 
 if __name__ == "__main__":

@@ -42,27 +42,26 @@ def ms(text: str | None) -> int | None:
 
 def test_every_card_and_review_survives_the_migration(old_db):
     cards = old_rows(old_db, "SELECT key, kind, deck, path, prompt, answer, status, state, stability, difficulty, "
-                             "due, last_review, reps, lapses, buried_until FROM cards ORDER BY key")
+                             "due, last_review, reps, lapses, buried_until, created_at FROM cards ORDER BY key")
     reviews = old_rows(old_db, "SELECT id, card_key, rating, reviewed_at, duration_ms, state FROM reviews ORDER BY id")
     assert len(cards) == 110 and len(reviews) == 84
 
     with open_db(old_db) as store:
         new_cards = store.conn.execute(
             "SELECT key, kind, deck, path, prompt, answer, status, state, stability, difficulty, "
-            "due, last_review, reps, lapses, buried_until FROM cards ORDER BY key").fetchall()
+            "due, last_review, reps, lapses, buried_until, created_at FROM cards ORDER BY key").fetchall()
         new_reviews = store.conn.execute(
             "SELECT r.id, c.key, r.rating, r.at, r.duration_ms, r.state FROM reviews r "
             "JOIN cards c ON c.id = r.card_id ORDER BY r.id").fetchall()
-        uids = {row[0] for row in store.conn.execute("SELECT uid FROM reviews")}
-        assert store.meta("rebuild") == "needed"
+        assert store.meta("rebuild") == "needed" and len(store.meta("device")) == 32
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     states = {"new": 0, "learning": 1, "review": 2, "relearning": 3}
     assert new_reviews == [(i, key, rating, ms(at), duration, states[state])
                            for i, key, rating, at, duration, state in reviews]
-    assert len(uids) == len(reviews)  # every review has its own id
-    assert new_cards == [row[:10] + (ms(row[10]), ms(row[11])) + row[12:14] + (ms(row[14]),) for row in cards]
+    assert new_cards == [row[:10] + (ms(row[10]), ms(row[11])) + row[12:14] + (ms(row[14]), ms(row[15]))
+                         for row in cards]
     assert sum(1 for row in new_cards if row[6] == "suspended") == 1
     assert sum(1 for row in new_cards if row[14] is not None) == 1
 
@@ -80,10 +79,11 @@ def test_first_open_after_the_migration_replays_the_log_and_check_agrees(old_db)
     assert {k: n for k, n in reps.items() if n} == counts
 
 
-def test_the_migrated_uids_stay_through_a_rebuild(old_db):
-    settings = Settings(fuzz=False)
+def test_review_ids_stay_through_rebuilds(old_db):
     with open_db(old_db) as store:
-        before = store.conn.execute("SELECT id, uid FROM reviews ORDER BY id").fetchall()
-        history.rebuild(store, Scheduler(settings))
+        before = store.conn.execute("SELECT id, card_id, at FROM reviews ORDER BY id").fetchall()
+        device = store.meta("device")
+        history.rebuild(store, Scheduler(Settings(fuzz=False)))
         history.rebuild(store, Scheduler(Settings(desired_retention=0.8)))
-        assert store.conn.execute("SELECT id, uid FROM reviews ORDER BY id").fetchall() == before
+        assert store.conn.execute("SELECT id, card_id, at FROM reviews ORDER BY id").fetchall() == before
+        assert store.meta("device") == device

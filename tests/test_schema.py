@@ -21,7 +21,7 @@ DOCUMENTED = {
         "state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
     ],
     "reviews": [
-        "id", "uid", "card_id", "at", "kind", "rating", "duration_ms", "state", "elapsed_days",
+        "id", "card_id", "at", "kind", "rating", "duration_ms", "state", "elapsed_days",
         "scheduled_days", "recall",
     ],
     "meta": ["key", "value"],
@@ -69,7 +69,7 @@ def test_foreign_keys_are_enforced(db_path):
     with open_db(db_path) as store:
         assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         with pytest.raises(sqlite3.IntegrityError):
-            store.conn.execute("INSERT INTO reviews (uid, card_id, at, rating) VALUES (1, 4242, 0, 3)")
+            store.conn.execute("INSERT INTO reviews (card_id, at, rating) VALUES (4242, 0, 3)")
 
 
 def test_check_constraints_refuse_unknown_states_and_ratings(db_path):
@@ -84,7 +84,7 @@ def test_check_constraints_refuse_unknown_states_and_ratings(db_path):
             "VALUES (1, 'k', 'essay', 'd', 'p', 'q', 'a', 1, 'x', 'x')"
         )  # a kind is the parser's business: a new kind needs no migration
         with pytest.raises(sqlite3.IntegrityError):
-            store.conn.execute("INSERT INTO reviews (uid, card_id, at, rating) VALUES (1, 1, 0, 5)")
+            store.conn.execute("INSERT INTO reviews (card_id, at, rating) VALUES (1, 0, 5)")
 
 
 def test_newer_schema_is_refused_and_the_file_is_not_modified(db_path):
@@ -107,7 +107,7 @@ def test_newer_schema_is_refused_and_the_file_is_not_modified(db_path):
     assert db_path.read_bytes() == before
 
 
-def test_import_times_are_stored_as_utc_iso_text_with_microseconds(db_path, tmp_path):
+def test_card_times_are_integer_milliseconds_and_import_times_iso_text(db_path, tmp_path):
     from trainer.importer import import_paths
 
     deck = tmp_path / "d.md"
@@ -116,7 +116,23 @@ def test_import_times_are_stored_as_utc_iso_text_with_microseconds(db_path, tmp_
         import_paths(store, [deck], NOW)
         created = store.conn.execute("SELECT created_at FROM cards").fetchone()[0]
         imported = store.conn.execute("SELECT imported_at FROM decks").fetchone()[0]
-    assert created == imported == "2025-03-03T09:00:00.000000+00:00"
+    assert created == int(NOW.timestamp() * 1000)
+    assert imported == "2025-03-03T09:00:00.000000+00:00"
+
+
+def test_every_database_has_its_own_device_id_and_review_ids_are_never_reused(tmp_path):
+    from trainer.store.reviews import device_id
+
+    with open_db(tmp_path / "a.db") as a, open_db(tmp_path / "b.db") as b:
+        assert len(device_id(a)) == 32 and device_id(a) != device_id(b)
+        a.conn.execute(
+            "INSERT INTO cards (id, key, kind, deck, path, prompt, answer, source_line, created_at, updated_at) "
+            "VALUES (1, 'k', 'faq', 'd', 'p', 'q', 'a', 1, 0, 0)"
+        )
+        first = a.conn.execute("INSERT INTO reviews (card_id, at, rating) VALUES (1, 0, 3)").lastrowid
+        a.conn.execute("DELETE FROM reviews WHERE id = ?", (first,))  # an undo
+        second = a.conn.execute("INSERT INTO reviews (card_id, at, rating) VALUES (1, 0, 3)").lastrowid
+        assert second > first
 
 
 def test_newer_schema_in_rollback_journal_mode_is_not_modified(db_path):

@@ -160,7 +160,7 @@ def _content_row(card: ParsedCard, deck: str, path: str) -> dict:
         "section": card.section,
         "prompt": card.prompt,
         "answer": card.answer,
-        "extra": json.dumps(card.extra, ensure_ascii=False, sort_keys=True),
+        "extra": json.dumps(card.extra, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
         "sibling": card.sibling,
         "source_line": card.line,
     }

@@ -146,8 +146,7 @@ class EventKind(IntEnum):
 class Review:
     """One row of the append-only review log, with the columns replay derives."""
 
-    id: int
-    uid: int
+    id: int  # never reused (AUTOINCREMENT); with the database's device id, unique anywhere
     card_key: str
     kind: EventKind
     rating: Rating | None

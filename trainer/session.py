@@ -36,16 +36,43 @@ MAX_DURATION_MS = history.MAX_DURATION_MS
 
 @dataclass(frozen=True)
 class Queue:
-    """Today's cards, in the order they will be shown, and what is left of each kind."""
+    """Today's cards and what is left of each kind.
 
-    cards: tuple[QueueItem, ...]
-    new: int
-    learning: int
-    review: int
+    The order is: learning cards due now, then the reviews (lowest recall
+    first) with the new cards spread evenly among them. `first()` finds the
+    head without ordering the rest, so drawing a card costs the same with
+    twenty cards left or ten thousand.
+    """
+
+    ready: tuple[QueueItem, ...]  # learning cards due now, by due time
+    reviews: tuple[QueueItem, ...]
+    new_cards: tuple[QueueItem, ...]
+    learning: int  # learning cards due later today, the ready ones included
+
+    @property
+    def new(self) -> int:
+        return len(self.new_cards)
+
+    @property
+    def review(self) -> int:
+        return len(self.reviews)
+
+    @property
+    def cards(self) -> tuple[QueueItem, ...]:
+        """Every card ready now, in the order they will be shown."""
+        return self.ready + tuple(_spread(list(self.reviews), list(self.new_cards)))
 
     @property
     def empty(self) -> bool:
-        return not self.cards
+        return not (self.ready or self.reviews or self.new_cards)
+
+    def first(self) -> QueueItem | None:
+        if self.ready:
+            return self.ready[0]
+        if self.reviews and self.new_cards:
+            # The heads of _spread: review 0 sits at 1/(R+1), new card 0 at 1/(N+1); a tie goes to the review.
+            return self.reviews[0] if len(self.reviews) >= len(self.new_cards) else self.new_cards[0]
+        return (self.reviews or self.new_cards or (None,))[0]
 
 
 @dataclass
@@ -68,14 +95,23 @@ class Tally:
 
 
 def _spread(reviews: list[QueueItem], new: list[QueueItem]) -> list[QueueItem]:
-    """Mix new cards evenly among the reviews instead of piling them at one end."""
-    placed = [((i + 1) / (len(reviews) + 1), 0, card) for i, card in enumerate(reviews)]
-    placed += [((j + 1) / (len(new) + 1), 1, card) for j, card in enumerate(new)]
-    return [card for _, _, card in sorted(placed, key=lambda item: (item[0], item[1]))]
+    """Mix new cards evenly among the reviews instead of piling them at one end.
+
+    Review i goes at (i+1)/(R+1) of the way, new card j at (j+1)/(N+1); the
+    positions are compared as exact integers, a tie going to the review.
+    """
+    r, n = len(reviews) + 1, len(new) + 1
+    placed = [((i + 1) * n, 0, i) for i in range(len(reviews))] + [((j + 1) * r, 1, j) for j in range(len(new))]
+    placed.sort()
+    return [reviews[i] if kind == 0 else new[i] for _, kind, i in placed]
 
 
 def _learning_order(item: QueueItem) -> tuple[int, int]:
     return (item.due, item.id)
+
+
+def _due(item: QueueItem) -> int:
+    return item.due
 
 
 @dataclass
@@ -123,26 +159,37 @@ class Session:
             self.on_rebuild()
         store, deck = self.store, self.deck
         start, end = self.calendar.bounds_ms(now_ms)
-        done, keys_today, siblings_today = queue_table.answered_today(store, start, end)
+        done, ids_today, siblings_today = queue_table.answered_today(store, start, end)
 
-        def allowed(card: QueueItem, used: set[str]) -> bool:
+        def allowed(card_id: int, sibling: str | None, used: set[str]) -> bool:
             # Ladder rungs and cloze deletions are siblings: one a day, though
             # that one may come back through its learning steps.
-            return not card.sibling or card.sibling not in used or card.key in keys_today
+            return not sibling or sibling not in used or card_id in ids_today
 
-        learning = [c for c in queue_table.learning_due(store, end, now_ms, deck) if allowed(c, siblings_today)]
+        learning = [c for c in queue_table.learning_due(store, end, now_ms, deck) if allowed(c.id, c.sibling, siblings_today)]
         used = set(siblings_today) | {c.sibling for c in learning if c.sibling}
 
-        reviews: list[QueueItem] = []
+        chosen: list[int] = []
         reviews_left = max(0, self.settings.reviews_per_day - done["review"])
-        if reviews_left:
-            for card in queue_table.reviews_due(store, end, now_ms, start, deck):
-                if allowed(card, used):
-                    reviews.append(card)
-                    if card.sibling:
-                        used.add(card.sibling)
-                    if len(reviews) >= reviews_left:
-                        break
+        fetch = reviews_left + 16
+        while len(chosen) < reviews_left:
+            # Siblings answered today are skipped, so a few more than the limit
+            # are asked for, and more again in the rare case that is not enough.
+            ranked = queue_table.reviews_due(store, end, now_ms, start, deck, fetch)
+            chosen, seen = [], set(used)
+            for card_id, sibling in ranked:
+                if not allowed(card_id, sibling, seen):
+                    continue
+                if sibling:
+                    seen.add(sibling)
+                chosen.append(card_id)
+                if len(chosen) >= reviews_left:
+                    break
+            if len(ranked) < fetch:
+                break
+            fetch *= 4
+        reviews = queue_table.items_by_id(store, chosen)
+        used |= {card.sibling for card in reviews if card.sibling}
 
         new: list[QueueItem] = []
         new_left = max(0, self.settings.new_per_day - done["new"])
@@ -166,10 +213,8 @@ class Session:
 
     def queue(self, now: datetime) -> Queue:
         kept = self._current(now)
-        now_ms = to_ms(now)
-        ready = kept.learning[: bisect.bisect_right([c.due for c in kept.learning], now_ms)]
-        cards = ready + _spread(kept.reviews, kept.new)
-        return Queue(tuple(cards), len(kept.new), len(kept.learning), len(kept.reviews))
+        ready = kept.learning[: bisect.bisect_right(kept.learning, to_ms(now), key=_due)]
+        return Queue(tuple(ready), tuple(kept.reviews), tuple(kept.new), len(kept.learning))
 
     def allowance(self, now: datetime) -> tuple[int, int]:
         """(new cards, reviews) today's limits still allow, counting every answer given today."""
@@ -199,8 +244,9 @@ class Session:
     def peek(self, now: datetime) -> tuple[Card | None, Queue]:
         """The card to show now (None when the day is done) and the queue it came from."""
         queue = self.queue(now)
-        if queue.cards:
-            return card_table.get_card(self.store, queue.cards[0].key), queue
+        head = queue.first()
+        if head is not None:
+            return card_table.get_card(self.store, head.key), queue
         kept = self._current(now)
         if kept.learning and kept.learning[0].due <= to_ms(now) + LEARN_AHEAD_MS:
             return card_table.get_card(self.store, kept.learning[0].key), queue
@@ -237,7 +283,7 @@ class Session:
         if self.settings.new_per_day - done["new"] <= 0 and queue_table.has_new_cards(self.store, self.deck):
             return True
         if self.settings.reviews_per_day - done["review"] <= 0:
-            return next(queue_table.reviews_due(self.store, kept.end, to_ms(now), kept.start, self.deck), None) is not None
+            return bool(queue_table.reviews_due(self.store, kept.end, to_ms(now), kept.start, self.deck, 1))
         return False
 
     def tomorrow(self, now: datetime) -> datetime:

@@ -107,7 +107,7 @@ def content_by_keys(store: Store, keys: Iterable[str]) -> dict[str, dict]:
 
 
 def insert_cards(store: Store, rows: list[dict], now: datetime) -> None:
-    stamp = to_utc_text(now)
+    stamp = to_ms(now)
     cols = ("key", "status") + CONTENT_COLUMNS + ("created_at", "updated_at")
     store.conn.executemany(
         f"INSERT INTO cards ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
@@ -117,7 +117,7 @@ def insert_cards(store: Store, rows: list[dict], now: datetime) -> None:
 
 def update_cards(store: Store, rows: list[dict], now: datetime) -> None:
     """Write new deck-side content (and status) for existing cards."""
-    stamp = to_utc_text(now)
+    stamp = to_ms(now)
     cols = ("status",) + CONTENT_COLUMNS
     sets = ", ".join(f"{c} = ?" for c in cols)
     store.conn.executemany(
@@ -127,7 +127,7 @@ def update_cards(store: Store, rows: list[dict], now: datetime) -> None:
 
 
 def set_status(store: Store, keys: Iterable[str], status: Status, now: datetime) -> None:
-    stamp = to_utc_text(now)
+    stamp = to_ms(now)
     store.conn.executemany(
         "UPDATE cards SET status = ?, updated_at = ? WHERE key = ?",
         [(status.value, stamp, key) for key in keys],

@@ -47,50 +47,67 @@ def learning_due(store: Store, before: int, now: int, deck: str | None) -> list[
     return _items(store, sql, {"now": now, "before": before, "deck": deck})
 
 
-def reviews_due(store: Store, before: int, now: int, day_start: int, deck: str | None) -> Iterator[QueueItem]:
-    """Review cards due before `before` (the end of the study day), lowest predicted recall first.
+def reviews_due(
+    store: Store, before: int, now: int, day_start: int, deck: str | None, limit: int
+) -> list[tuple[int, str | None]]:
+    """(id, sibling) of review cards due before `before` (the end of the study day), lowest recall first.
 
     Recall falls as (time since the last review) / stability grows, for every
     card alike, so ranking by that ratio is ranking by recall. It is measured
     from the start of the study day, so the order holds all day long and a
-    queue kept since morning agrees with one built now. Streamed: the caller
-    stops once it has what the day's limit allows.
+    queue kept since morning agrees with one built now. For all decks the
+    ranking reads only the covering cards_state_due index, and LIMIT lets
+    SQLite keep the best `limit` rows instead of sorting every due card.
     """
     sql = (
-        f"SELECT {_ITEM_COLUMNS} FROM cards WHERE state = 'review' AND due < :before "
+        "SELECT id, sibling FROM cards WHERE state = 'review' AND due < :before "
         f"AND {_SHOWABLE}{_deck_filter(deck)} "
-        "ORDER BY (:day_start - last_review) / max(stability, 0.001) DESC, id"
+        "ORDER BY (:day_start - last_review) / max(stability, 0.001) DESC, id LIMIT :limit"
     )
-    return (QueueItem(*row) for row in store.conn.execute(sql, {"now": now, "before": before, "day_start": day_start, "deck": deck}))
+    params = {"now": now, "before": before, "day_start": day_start, "deck": deck, "limit": limit}
+    return store.conn.execute(sql, params).fetchall()
+
+
+def items_by_id(store: Store, ids: list[int]) -> list[QueueItem]:
+    """The queue items of these cards, in the order given."""
+    found: dict[int, QueueItem] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        sql = f"SELECT {_ITEM_COLUMNS} FROM cards WHERE id IN ({', '.join('?' * len(chunk))})"
+        found.update((row[-1], QueueItem(*row)) for row in store.conn.execute(sql, chunk))
+    return [found[i] for i in ids]
 
 
 def new_cards(store: Store, now: int, deck: str | None) -> Iterator[QueueItem]:
     """New cards in deck order (file, then line), streamed from the cards_new_order index."""
+    # All decks: walk the partial cards_new_order index in order and stop
+    # early; the planner would otherwise sort every new card first.
+    source = "cards" if deck is not None else "cards INDEXED BY cards_new_order"
     sql = (
-        f"SELECT {_ITEM_COLUMNS} FROM cards WHERE state = 'new' AND {_SHOWABLE}{_deck_filter(deck)} "
-        "ORDER BY state, status, path, source_line"
+        f"SELECT {_ITEM_COLUMNS} FROM {source} WHERE state = 'new' AND status = 'active' "
+        f"AND (buried_until IS NULL OR buried_until <= :now){_deck_filter(deck)} ORDER BY path, source_line"
     )
     return (QueueItem(*row) for row in store.conn.execute(sql, {"now": now, "deck": deck}))
 
 
-def answered_today(store: Store, start: int, end: int) -> tuple[dict[str, int], set[str], set[str]]:
-    """(answers by state before, keys answered, sibling groups answered) in [start, end)."""
+def answered_today(store: Store, start: int, end: int) -> tuple[dict[str, int], set[int], set[str]]:
+    """(answers by state before, ids of the cards answered, sibling groups answered) in [start, end)."""
     names = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
     counts = {name: 0 for name in names.values()}
     for state, n in store.conn.execute(
         "SELECT state, count(*) FROM reviews WHERE at >= ? AND at < ? AND kind = 0 GROUP BY state", (start, end)
     ):
         counts[names[state]] = n
-    keys, siblings = set(), set()
-    for key, sibling in store.conn.execute(
-        "SELECT DISTINCT c.key, c.sibling FROM reviews r JOIN cards c ON c.id = r.card_id "
+    ids, siblings = set(), set()
+    for card_id, sibling in store.conn.execute(
+        "SELECT DISTINCT c.id, c.sibling FROM reviews r JOIN cards c ON c.id = r.card_id "
         "WHERE r.at >= ? AND r.at < ? AND r.kind = 0",
         (start, end),
     ):
-        keys.add(key)
+        ids.add(card_id)
         if sibling:
             siblings.add(sibling)
-    return counts, keys, siblings
+    return counts, ids, siblings
 
 
 def next_learning_due(store: Store, after: int, deck: str | None) -> int | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import sqlite3
 from typing import Iterable, Iterator, NamedTuple
 
 from trainer.days import from_ms
@@ -14,7 +12,6 @@ STATE_CODES = {"new": 0, "learning": 1, "review": 2, "relearning": 3}
 STATE_NAMES = {code: name for name, code in STATE_CODES.items()}
 # The columns trainer.history derives by replay (trainer check compares them).
 DERIVED_COLUMNS = ("state", "elapsed_days", "scheduled_days", "recall")
-_uids = random.SystemRandom()
 
 
 class Event(NamedTuple):
@@ -35,11 +32,6 @@ class Derived(NamedTuple):
     recall: float | None
 
 
-def new_uid() -> int:
-    """A random 63-bit id: unique across machines for any log a person can make (see docs/schema.md)."""
-    return _uids.getrandbits(63)
-
-
 def insert_event(
     store: Store,
     card_id: int,
@@ -51,17 +43,11 @@ def insert_event(
 ) -> int:
     """Append one event (callers hold the transaction); returns its id."""
     sql = (
-        "INSERT INTO reviews (uid, card_id, at, kind, rating, duration_ms, state, elapsed_days, "
-        "scheduled_days, recall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO reviews (card_id, at, kind, rating, duration_ms, state, elapsed_days, "
+        "scheduled_days, recall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     values = (card_id, at_ms, int(kind), int(rating) if rating else None, duration_ms) + tuple(derived)
-    for _ in range(3):
-        try:
-            return store.conn.execute(sql, (new_uid(),) + values).lastrowid
-        except sqlite3.IntegrityError as exc:
-            if "reviews.uid" not in str(exc):
-                raise
-    raise sqlite3.IntegrityError("could not draw an unused review uid")
+    return store.conn.execute(sql, values).lastrowid
 
 
 def delete_event(store: Store, review_id: int) -> int | None:
@@ -100,18 +86,27 @@ def write_derived(store: Store, rows: Iterable[tuple[int, Derived]]) -> None:
 
 
 _REVIEW_SELECT = (
-    "SELECT r.id, r.uid, c.key, r.kind, r.rating, r.at, r.duration_ms, r.state, r.elapsed_days, "
+    "SELECT r.id, c.key, r.kind, r.rating, r.at, r.duration_ms, r.state, r.elapsed_days, "
     "r.scheduled_days, r.recall FROM reviews r JOIN cards c ON c.id = r.card_id"
 )
 
 
 def _review(row: tuple) -> Review:
-    rid, uid, key, kind, rating, at, duration, state, elapsed, scheduled, recall = row
+    rid, key, kind, rating, at, duration, state, elapsed, scheduled, recall = row
     return Review(
-        id=rid, uid=uid, card_key=key, kind=EventKind(kind), rating=Rating(rating) if rating else None,
+        id=rid, card_key=key, kind=EventKind(kind), rating=Rating(rating) if rating else None,
         reviewed_at=from_ms(at), duration_ms=duration, state=STATE_NAMES[state],
         elapsed_days=elapsed, scheduled_days=scheduled, recall=recall,
     )
+
+
+def device_id(store: Store) -> str:
+    """This database's random id: with a review's row id, the review's id anywhere."""
+    return store.conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()[0]
+
+
+def global_id(store: Store, review_id: int) -> str:
+    return f"{device_id(store)}-{review_id}"
 
 
 def reviews_for(store: Store, key: str) -> list[Review]:

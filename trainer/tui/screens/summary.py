@@ -49,7 +49,7 @@ class SummaryScreen(Screen):
         now = self.app.clock()
         card, queue = self.session.peek(now)
         if card is not None:
-            ready = len(queue.cards) or 1
+            ready = len(queue.ready) + queue.review + queue.new or 1
             return Text(f"{ready} more card(s) are ready now: Enter keeps going, q goes back to your decks.")
         due = self.session.next_due(now)
         text = f"Next card due {describe_due(due, now, self.app.tz)}." if due else "No cards are scheduled yet."
