@@ -130,8 +130,7 @@ class _Parser:
         kind = None if fenced else kinds.sentence_kind(text)
         if kind is not None:
             self.block = Block(kind, SENTENCE, number, self.section, self.take_pin())
-            self.current = Field(SENTENCE, number, [text])
-            self.block.fields.append(self.current)
+            self.current = self.block.add(Field(SENTENCE, number, [text]))
             return
         self.check_dangling_pin()
 
@@ -157,8 +156,7 @@ class _Parser:
         if kind is not None:
             self.close_block()
             self.block = Block(kind, word, number, self.section, self.take_pin())
-            self.current = Field(word, number, [text])
-            self.block.fields.append(self.current)
+            self.current = self.block.add(Field(word, number, [text]))
             return
         block = self.block
         if block is None or block.starter == SENTENCE or word not in block.kind.followers:
@@ -177,8 +175,7 @@ class _Parser:
         pin = self.take_pin() if word in block.kind.pinned_followers else None
         if pin is None:
             self.check_dangling_pin()
-        self.current = Field(word, number, [text], pin)
-        block.fields.append(self.current)
+        self.current = block.add(Field(word, number, [text], pin))
 
     # -- closing a block -----------------------------------------------------
     def close_block(self) -> None:

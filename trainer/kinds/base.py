@@ -45,9 +45,17 @@ class Block:
     section: str
     pin: Pin | None
     fields: list[Field] = field(default_factory=list)
+    # The first field of each marker: a scan per line was quadratic in a
+    # ladder of thousands of rungs.
+    _first: dict[str, Field] = field(default_factory=dict, repr=False)
+
+    def add(self, fld: Field) -> Field:
+        self.fields.append(fld)
+        self._first.setdefault(fld.marker, fld)
+        return fld
 
     def get(self, marker: str) -> Field | None:
-        return next((f for f in self.fields if f.marker == marker), None)
+        return self._first.get(marker)
 
     def text(self, marker: str) -> str:
         found = self.get(marker)
