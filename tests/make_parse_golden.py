@@ -1,6 +1,9 @@
 """Record what the parser makes of every deck we know, as tests/parse_golden.json.
 
 Run from the repository root: `.venv/bin/python tests/make_parse_golden.py`.
+After adding a card kind, `... make_parse_golden.py --refresh-marker-lists`
+rewrites only the two messages that list every marker (an unknown marker, a
+pin that pins nothing), and refuses if anything else changed.
 
 The inputs are the bundled decks (decks/*.md) and every text the test suite
 hands to `parse_deck`, directly or through the importer: the suite is run
@@ -13,6 +16,7 @@ format is meant to change what existing decks parse to, and say so in the commit
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path, PurePath
@@ -113,8 +117,41 @@ def deck_output(text: str, path: str) -> dict:
     }
 
 
+# The parts of messages that list every kind's markers, as the registry words them.
+LISTS = (
+    re.compile(r"cards use (.*) \(to keep it as text"),
+    re.compile(r"put it on the line right before the (.*) line it pins"),
+)
+
+
+def _without_lists(message: str) -> str:
+    for pattern in LISTS:
+        message = pattern.sub(lambda m: m.group(0).replace(m.group(1), "<markers>"), message)
+    return message
+
+
+def refresh_marker_lists() -> int:
+    entries = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    changed = 0
+    for entry in entries:
+        new = deck_output(entry["text"], entry["path"])
+        same_cards = new["title"] == entry["title"] and new["cards"] == entry["cards"]
+        same_errors = [_without_lists(e) for e in new["errors"]] == [_without_lists(e) for e in entry["errors"]]
+        if not (same_cards and same_errors):
+            print(f"{entry['path']}: more than a marker list changed; not refreshing", file=sys.stderr)
+            return 1
+        changed += new["errors"] != entry["errors"]
+        entry["errors"] = new["errors"]
+    GOLDEN.write_text(json.dumps(entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"marker lists refreshed in {changed} of {len(entries)} deck texts")
+    return 0
+
+
 def main() -> int:
     import pytest
+
+    if sys.argv[1:] == ["--refresh-marker-lists"]:
+        return refresh_marker_lists()
 
     trainer.parse.parse_deck = _recording_parse_deck
     # Only the suite as it stood before the kind registry: later tests (hostile

@@ -9,12 +9,12 @@ model answer of a DRILL:), and belongs to whichever block is open.
 
 from __future__ import annotations
 
-from trainer.kinds import contrast, faq, ladder, pair
+from trainer.kinds import cloze, contrast, faq, ladder, pair
 from trainer.kinds.base import Kind
 
 # Order matters in two places only: messages list markers in this order, and
 # an orphan follower shared by two kinds is reported against the first.
-_ALL: tuple[Kind, ...] = (contrast.KIND, pair.KIND, ladder.KIND, faq.KIND)
+_ALL: tuple[Kind, ...] = (contrast.KIND, pair.KIND, ladder.KIND, faq.KIND, cloze.KIND)
 
 KINDS: dict[str, Kind] = {}
 _STARTERS: dict[str, Kind] = {}
