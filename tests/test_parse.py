@@ -221,13 +221,10 @@ def test_pin_before_a_rung_pins_that_rung_only():
 
 
 def test_pin_with_a_blank_line_before_the_card_is_an_error():
-    (message,) = errors("<!-- id: lost -->\n\nQ: q\nA: a\n")
-    assert message.startswith(
+    assert errors("<!-- id: lost -->\n\nQ: q\nA: a\n") == [
         "decks/test.md:1: <!-- id: lost --> is not followed by a card; put it on the line right before "
-        "the BAD:, NOT:, LADDER:, Q:, "
-    )
-    # Every kind's starting marker is listed (the list grows with the registry).
-    assert message.endswith(", rung or `Not X, but Y` line it pins")
+        "the BAD:, NOT:, LADDER:, Q:, CLOZE:, DRILL:, rung, FOLLOWUP: or `Not X, but Y` line it pins"
+    ]
 
 
 def test_pin_above_prose_does_not_steal_the_next_cards_pin():

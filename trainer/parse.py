@@ -95,7 +95,7 @@ class _Parser:
             self.on_heading(line.level, line.word)
         elif line.type is LineType.PIN:
             self.on_pin(number, line.rest)
-        elif line.type is LineType.MARKER and line.word in kinds.MARKERS:
+        elif line.type is LineType.MARKER and kinds.is_marker(line.word):
             self.on_marker(number, line.word, line.rest)
             # A fence opened on the marker line (A: ```sh) belongs to that
             # field and ends at its own closing fence.
