@@ -40,8 +40,9 @@ class Line:
     number: int
     text: str
     type: LineType
-    word: str = ""  # MARKER: the marker (known or not); HEADING: the heading text
+    word: str = ""  # MARKER: the marker word (known or not)
     rest: str = ""  # MARKER: what follows the colon; PIN: what follows `id:`
+    title: str = ""  # HEADING: its text
     level: int = 0  # HEADING: 1 for `#`, 2 for `##` ...
 
 
@@ -62,7 +63,7 @@ def classify(number: int, text: str) -> Line:
         level = len(heading.group("hashes"))
         # Trailing `#`s close an ATX heading; surrounding spaces are not the title.
         title = text[heading.end() :].strip().rstrip("#").rstrip()
-        return Line(number, text, LineType.HEADING, word=title, level=level)
+        return Line(number, text, LineType.HEADING, title=title, level=level)
     pin = pin_body(text)
     if pin is not None:
         return Line(number, text, LineType.PIN, rest=pin)

@@ -92,7 +92,7 @@ class _Parser:
         elif line.type is LineType.HEADING:
             self.check_dangling_pin()
             self.close_block()
-            self.on_heading(line.level, line.word)
+            self.on_heading(line.level, line.title)
         elif line.type is LineType.PIN:
             self.on_pin(number, line.rest)
         elif line.type is LineType.MARKER and kinds.is_marker(line.word):

@@ -32,8 +32,8 @@ def test_an_empty_pin_padded_with_spaces_is_an_invalid_id():
 
 
 def test_a_heading_with_100000_inner_spaces():
-    assert classify(1, "# a" + SPACES + "b").word == "a" + SPACES + "b"
-    assert classify(1, "## a" + SPACES + "#" + SPACES).word == "a"
+    assert classify(1, "# a" + SPACES + "b").title == "a" + SPACES + "b"
+    assert classify(1, "## a" + SPACES + "#" + SPACES).title == "a"
 
 
 def test_a_bullet_with_100000_spaces_before_text():
