@@ -141,11 +141,11 @@ def test_a_pin_above_a_followup_pins_that_followup():
     assert pinned.key == "id:sparse-data"
 
 
-def test_followup_kind_is_not_a_marker_and_followups_count_as_their_own_kind():
+def test_a_followup_without_a_drill_is_an_error_that_says_how_to_keep_prose():
     deck = parse("FOLLOWUP: orphan\n")
     assert [str(e) for e in deck.errors] == [
         "decks/drills.md:1: FOLLOWUP: without a DRILL: above it; put the DRILL: line right above it "
-        "(one card's lines are not separated by prose or a heading)"
+        "(one card's lines are not separated by prose or a heading); if it is prose, write **FOLLOWUP:**"
     ]
 
 

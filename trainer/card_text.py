@@ -9,7 +9,6 @@ Markdown; it is handed to a Markdown renderer, never to Rich markup, so
 from __future__ import annotations
 
 from trainer import kinds
-from trainer.kinds.base import HIDDEN  # noqa: F401  (kept importable from here)
 from trainer.model import Card
 
 KIND_LABELS = {name: kind.label for name, kind in kinds.KINDS.items()}

@@ -137,12 +137,11 @@ class Kind:
         line: int | None = None,
         pin: Pin | None = None,
         sibling: str | None = None,
-        name: str | None = None,
     ) -> ParsedCard:
-        """A card of this kind (or of `name`, for a kind that makes two) keyed from `identity` or `pin`."""
+        """A card of this kind, keyed by its pin if it has one, else by `identity`."""
         slug = pin.slug if pin else None
         return ParsedCard(
-            kind=CardKind(name or self.name),
+            kind=CardKind(self.name),
             prompt=prompt,
             answer=answer,
             section=block.section,

@@ -89,6 +89,11 @@ class Drill(Kind):
     def identity(self, question: str) -> tuple[str, ...]:
         return (self.name, question)
 
+    def orphan_message(self, marker: str) -> str:
+        # TIME: and RUBRIC: are common words: a deck written before drills
+        # existed may have them as prose, which now needs bold to stay prose.
+        return super().orphan_message(marker) + f"; if it is prose, write **{marker}:**"
+
     def empty_message(self, fld: Field) -> str:
         if fld.marker == "RUBRIC":
             return "RUBRIC: has no items; list them right below it, one `- item` a line (no blank line before them)"
