@@ -7,8 +7,17 @@ from trainer.importer import ImportReport
 COUNTS = ("added", "updated", "unchanged", "retired")
 
 
-def _counts(get) -> str:
+def _by_kind(counts: dict[str, int]) -> str:
+    """` (8 faq, 3 cloze, 1 drill)` when more than one kind was added, else nothing."""
+    if len(counts) < 2:
+        return ""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return " (" + ", ".join(f"{count} {kind}" for kind, count in ordered) + ")"
+
+
+def _counts(get, added_by_kind: dict[str, int]) -> str:
     parts = [f"{get(name)} {name}" for name in COUNTS]
+    parts[0] += _by_kind(added_by_kind)
     restored = get("restored")
     if restored:
         parts.append(f"{restored} restored")
@@ -25,12 +34,16 @@ def format_report(report: ImportReport) -> tuple[str, str]:
         if deck.skipped:
             lines.append(f"{deck.path:<{width}}  skipped: {len(deck.errors)} error(s), its cards are unchanged")
             continue
-        lines.append(f"{deck.path:<{width}}  {_counts(lambda n: getattr(deck, n))}")
+        lines.append(f"{deck.path:<{width}}  {_counts(lambda n: getattr(deck, n), deck.added_by_kind)}")
     for deck in report.decks:
         lines.extend(f"  note: {note}" for note in deck.notes)
     if not report.decks and not report.errors:
         lines.append("No deck files (*.md) found.")
-    lines.append(f"total: {_counts(report.total)}" + (" (dry run)" if report.dry_run else ""))
+    added: dict[str, int] = {}
+    for deck in report.decks:
+        for kind, count in deck.added_by_kind.items():
+            added[kind] = added.get(kind, 0) + count
+    lines.append(f"total: {_counts(report.total, added)}" + (" (dry run)" if report.dry_run else ""))
 
     problems = [str(error).replace(":0:", ":") for error in report.all_errors]
     skipped = sum(1 for deck in report.decks if deck.skipped)

@@ -34,6 +34,7 @@ class DeckReport:
     unchanged: int = 0
     retired: int = 0
     restored: int = 0
+    added_by_kind: dict[str, int] = field(default_factory=dict)
     errors: list[ParseError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -321,6 +322,7 @@ def _apply_deck(
             inserts.append(row)
             added_cards.append(card)
             deck.added += 1
+            deck.added_by_kind[card.kind] = deck.added_by_kind.get(card.kind, 0) + 1
             continue
         if old["status"] == Status.RETIRED.value:
             row["status"] = Status.ACTIVE.value

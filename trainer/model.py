@@ -5,13 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum, IntEnum
+from typing import ClassVar
 
 
-class CardKind(str, Enum):
-    CONTRAST = "contrast"
-    PAIR = "pair"
-    LADDER = "ladder"
-    FAQ = "faq"
+class CardKind(str):
+    """A card kind's name ("faq", "cloze" ...): a plain string.
+
+    Which names exist is the registry's business (trainer.kinds), so a new kind
+    needs no edit here. It stays a subclass only so that code written for the
+    old Enum (`kind.value`, `CardKind("faq")`, `CardKind.FAQ`) keeps working.
+    """
+
+    __slots__ = ()
+    CONTRAST: ClassVar["CardKind"]
+    PAIR: ClassVar["CardKind"]
+    LADDER: ClassVar["CardKind"]
+    FAQ: ClassVar["CardKind"]
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+
+CardKind.CONTRAST = CardKind("contrast")
+CardKind.PAIR = CardKind("pair")
+CardKind.LADDER = CardKind("ladder")
+CardKind.FAQ = CardKind("faq")
 
 
 class Rating(IntEnum):
@@ -46,9 +65,11 @@ class ParsedCard:
     `prompt` is what is shown, `answer` what is asked for. `extra` holds the
     rest a kind needs to be drawn (a contrast's WHY, a ladder's rungs).
     `identity` is the tuple of prompt-side fields the key is derived from.
+    `was` lists keys the card had before a rewrite (from its pin), so the
+    importer can carry their history over.
     """
 
-    kind: CardKind
+    kind: str
     prompt: str
     answer: str
     section: str
@@ -58,6 +79,12 @@ class ParsedCard:
     pinned_id: str | None = None
     sibling: str | None = None
     key: str = ""
+    was: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Callers may pass a plain str; `.value` must still work for them.
+        if type(self.kind) is not CardKind:
+            object.__setattr__(self, "kind", CardKind(self.kind))
 
 
 @dataclass(frozen=True)
@@ -115,7 +142,7 @@ class Card:
     """A card as stored: what the deck says plus its scheduling cache."""
 
     key: str
-    kind: CardKind
+    kind: str  # a CardKind (str) from the store
     deck: str
     path: str
     section: str

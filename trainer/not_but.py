@@ -20,30 +20,57 @@ def split_not_but(sentence: str) -> tuple[str, str] | None:
     if not match:
         return None
     body = match.group("body")
-    candidates = []
+    # One pass, counting quotes up to each candidate as it comes: checking
+    # each candidate's X from scratch was quadratic in a long line full of ", but".
+    tally = _QuoteTally(body)
+    text_ends = len(body.rstrip())
+    first = None
     for split in NOT_BUT_SPLIT_RE.finditer(body):
-        x = (body[: split.start()] + split.group("before") + split.group("after")).strip()
-        y = body[split.end() :].strip()
-        if x and y:
-            if _quotes_balanced(x):
-                return x, y
-            candidates.append((x, y))
+        quotes = split.group("before") + split.group("after")
+        # The body starts at a non-space (`Not\s+` took the spaces), so X is
+        # empty only when the split is at its very start.
+        if (split.start() == 0 and not quotes) or split.end() >= text_ends:
+            continue  # X or Y would be empty
+        if tally.balanced_up_to(split.start(), quotes):
+            return _pair(body, split)
+        if first is None:
+            first = split
     # Quotes that never balance (a possessive like `users’ choice` looks like
     # an opening quote) must not turn a real pair into prose: take the first split.
-    return candidates[0] if candidates else None
+    return _pair(body, first) if first is not None else None
 
 
-def _quotes_balanced(text: str) -> bool:
-    if text.count("“") != text.count("”") or text.count('"') % 2:
-        return False
-    if text.count("«") != text.count("»"):
-        return False
-    # Single quotes double as apostrophes (I'd, users’): only count the ones
-    # that are not between two letters.
-    singles = 0
-    for i, char in enumerate(text):
-        if char in "'‘’":
-            inside_word = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
-            if not inside_word:
-                singles += 1
-    return singles % 2 == 0
+def _pair(body: str, split: re.Match) -> tuple[str, str]:
+    x = (body[: split.start()] + split.group("before") + split.group("after")).strip()
+    return x, body[split.end() :].strip()
+
+
+class _QuoteTally:
+    """Counts the quote marks of `text[:end]` for ever larger `end`.
+
+    Single quotes double as apostrophes (I'd, users’): one between two letters
+    or digits is not counted. The last character of a prefix is followed by
+    the comma of `, but` (or a quote) both in the text and in X, never by a
+    letter, so it counts the same in both.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.end = 0
+        self.count = dict.fromkeys("“”«»\"s", 0)
+
+    def balanced_up_to(self, end: int, extra: str) -> bool:
+        """Whether text[:end] plus `extra` (the quotes around the comma) balances."""
+        text, count = self.text, self.count
+        for i in range(self.end, end):
+            char = text[i]
+            if char in "“”«»\"":
+                count[char] += 1
+            elif char in "'‘’":
+                inside_word = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+                count["s"] += not inside_word
+        self.end = max(self.end, end)
+        total = dict(count)
+        for char in extra:
+            total["s" if char in "'‘’" else char] += 1
+        return not (total['"'] % 2 or total["s"] % 2) and total["“"] == total["”"] and total["«"] == total["»"]
