@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from trainer.model import ParsedCard, ParseError, Status
+from trainer import carry_over
 from trainer.parse import parse_deck
 from trainer.store import Store
 from trainer.store import cards as card_table
@@ -231,6 +232,13 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
     existing.update(card_table.content_by_keys(store, [key for key in new_keys if key not in existing]))
     moving_from = changed_paths | set(vanished)
 
+    def live_elsewhere(row: dict) -> str | None:
+        return _first_place(row["key"], "", {}, {row["key"]: row}, unchanged_paths, moving_from)
+
+    notes = carry_over.take_over(store, [card for item in loaded for card in item.cards], existing, live_elsewhere)
+    if notes and loaded:
+        loaded[0].report.notes.extend(notes)
+
     # The same card in two files is an error in the later file.
     owner: dict[str, tuple[str, int]] = {}
     good: list[_Loaded] = []
@@ -352,7 +360,8 @@ def _apply_deck(
 
 def _note_prompt_edits(deck: DeckReport, added: list[ParsedCard], retired: list[dict]) -> None:
     """Say so when a card looks edited on its prompt side: that makes a new card."""
-    by_answer = {(old["kind"], old["answer"]): old for old in retired}
+    # An empty answer (a drill without a model answer, a follow-up) says nothing about identity.
+    by_answer = {(old["kind"], old["answer"]): old for old in retired if old["answer"].strip()}
     by_line = {(old["kind"], old["source_line"]): old for old in retired}
     for card in added:
         old = by_answer.get((card.kind.value, card.answer)) or by_line.get((card.kind.value, card.line))

@@ -159,6 +159,21 @@ def write_memories(store: Store, items: Iterable[tuple[int, MemoryState]]) -> No
     store.conn.executemany(_WRITE_MEMORY, (memory_values(memory) + (card_id,) for card_id, memory in items))
 
 
+def reps_by_key(store: Store, keys: Iterable[str]) -> dict[str, int]:
+    keys = list(keys)
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        sql = f"SELECT key, reps FROM cards WHERE key IN ({', '.join('?' * len(chunk))})"
+        found.update(store.conn.execute(sql, chunk).fetchall())
+    return found
+
+
+def rename_key(store: Store, old: str, new: str) -> None:
+    """Give a card a new key; its reviews follow (they point at the row id)."""
+    store.conn.execute("UPDATE cards SET key = ? WHERE key = ?", (new, old))
+
+
 def decks_by_path(store: Store) -> dict[str, dict]:
     cols = ("path", "name", "content_hash", "card_count", "imported_at", "size", "mtime_ns")
     return {row[0]: dict(zip(cols, row)) for row in store.conn.execute(f"SELECT {', '.join(cols)} FROM decks")}
