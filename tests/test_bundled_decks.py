@@ -1,5 +1,6 @@
 """The bundled decks keep their edition honest: they parse, every card is pinned,
-no two cards are near-duplicates, and answers stay short.
+no two cards are near-duplicates, answers stay short, and docs/decks.md tells
+the truth about where each card is and whose history it carries.
 
 Cloze and drill cards are not parsed as cards until the parser learns them
 (see second_edition.py); until then these tests check the cards that do parse,
@@ -19,6 +20,8 @@ from second_edition import DECKS_DIR, PIN_RE, as_parsed_today
 
 from trainer.parse import parse_deck
 
+DOC = DECKS_DIR.parent / "docs" / "decks.md"
+FIRST_EDITION_CARDS = 110
 MAX_ANSWER_WORDS = 30
 # difflib ratio of two normalized texts at which they count as near-identical.
 # Short texts (one or two words) vary a lot by chance, so they need more.
@@ -227,3 +230,24 @@ def test_the_articles_three_weak_answers_come_first():
     assert [c.kind.value for c in first] == ["contrast"] * 3
     assert ["machine learning" in first[0].prompt, "engagement" in first[1].prompt, "everything" in first[2].prompt] == [True] * 3
 
+
+# -- docs/decks.md -------------------------------------------------------------------------------
+
+
+def test_every_card_the_doc_cites_starts_on_that_line():
+    starts = {path.name: card_start_lines(path) for path in deck_paths()}
+    cited = re.findall(r"`(\w+\.md):(\d+)`", DOC.read_text(encoding="utf-8"))
+    assert cited
+    wrong = [f"{name}:{line}" for name, line in cited if name in starts and int(line) not in starts[name]]
+    assert wrong == []
+
+
+def test_the_docs_history_table_matches_the_pins():
+    rows = re.findall(r"^\| `(\w+:\d+)` \| \w+ \| `([0-9a-f]{20})` \|(.*)$", DOC.read_text(encoding="utf-8"), re.M)
+    assert len(rows) == FIRST_EDITION_CARDS
+    assert len({key for _, key, _ in rows}) == FIRST_EDITION_CARDS
+    in_decks = {key: slug for _, slug, was in pins() for key in was}
+    in_doc = {key: m.group(1) for _, key, rest in rows if (m := re.search(r"`pin: ([\w.-]+)`", rest))}
+    assert in_doc == in_decks
+    afresh = [key for _, key, rest in rows if key not in in_doc]
+    assert all("starts afresh" in rest for _, key, rest in rows if key in afresh)
