@@ -65,8 +65,8 @@ def step(
         return after, Derived(state, None, set_days, None)
     elapsed = scheduler.elapsed_days(memory, at)
     # Honest calibration: a prediction is only scored when a study day has passed.
-    recall = scheduler.recall(memory, at) if elapsed else None
-    after = scheduler.review(key, memory, Rating(rating), at)
+    recall = scheduler.recall_after(memory, elapsed) if elapsed else None
+    after = scheduler.review(key, memory, Rating(rating), at, elapsed)
     return after, Derived(state, elapsed, _scheduled_days(scheduler, memory), recall)
 
 
@@ -157,38 +157,117 @@ def undo(store: Store, scheduler: Scheduler, review_id: int) -> str | None:
 
 
 # -- rebuilding and checking everything ----------------------------------------
-_Replayed = tuple[int, MemoryState, list[tuple[int, Derived]], list[Derived]]
+# A log this long is replayed by several processes (one per core, up to four),
+# each over its own range of cards: replay is pure Python and would otherwise
+# use one core of the machine.
+PARALLEL_FROM_REVIEWS = 100_000
+MAX_WORKERS = 4
 
 
-def _replayed(store: Store, scheduler: Scheduler) -> Iterator[_Replayed]:
-    """(card id, replayed state, replayed derived rows, stored derived rows) for every card.
+@dataclass
+class Differences:
+    """Where the cache and a replay of the log disagree, for a range of cards."""
 
-    A card without events comes out new. The log is streamed card by card.
-    """
-    keys = dict(store.conn.execute("SELECT id, key FROM cards"))
-    seen: set[int] = set()
+    cards: list[tuple[int, MemoryState, MemoryState]] = field(default_factory=list)  # (id, cached, replayed)
+    rows: list[tuple[int, int, Derived, Derived]] = field(default_factory=list)  # (card id, review id, stored, replayed)
+    reviews: int = 0
+    card_count: int = 0
+
+    def add(self, other: "Differences") -> None:
+        self.cards += other.cards
+        self.rows += other.rows
+        self.reviews += other.reviews
+        self.card_count += other.card_count
+
+
+def _differences(store: Store, scheduler: Scheduler, low: int, high: int) -> Differences:
+    """Replay the cards with ids in [low, high) and keep what differs from what is stored."""
+    found = Differences()
+    sql = f"SELECT id, key, {card_table.MEMORY_COLUMNS} FROM cards WHERE id >= ? AND id < ?"
+    cards = {row[0]: (row[1], card_table.memory_from_row(row[2:])) for row in store.conn.execute(sql, (low, high))}
+    found.card_count = len(cards)
+
+    def compare(card_id: int, events: list[Event], stored: list[Derived]) -> None:
+        key, cached = cards.pop(card_id)
+        memory, derived = replay(scheduler, key, events)
+        if memory != cached:
+            found.cards.append((card_id, cached, memory))
+        for (review_id, columns), was in zip(derived, stored):
+            if columns != was:
+                found.rows.append((card_id, review_id, was, columns))
+        found.reviews += len(events)
+
     current: int | None = None
     events: list[Event] = []
     stored: list[Derived] = []
-    for event, derived in log.all_events(store):
+    for event, derived in log.events_between(store, low, high):
         if event.card_id != current:
             if events:
-                yield (current, *replay(scheduler, keys[current], events), stored)
-                seen.add(current)
+                compare(current, events, stored)
             current, events, stored = event.card_id, [], []
         events.append(event)
         stored.append(derived)
     if events:
-        yield (current, *replay(scheduler, keys[current], events), stored)
-        seen.add(current)
-    for card_id in keys:
-        if card_id not in seen:
-            yield card_id, MemoryState(), [], []
+        compare(current, events, stored)
+    for card_id, (_, cached) in cards.items():  # no events: a new card
+        if cached != MemoryState():
+            found.cards.append((card_id, cached, MemoryState()))
+    return found
 
 
-def _memories(store: Store) -> dict[int, MemoryState]:
-    sql = f"SELECT id, {card_table.MEMORY_COLUMNS} FROM cards"
-    return {row[0]: card_table.memory_from_row(row[1:]) for row in store.conn.execute(sql)}
+_WORKER: dict = {}
+
+
+def _worker_differences(low: int, high: int) -> Differences:
+    from trainer.store.connection import open_read_only
+
+    with open_read_only(_WORKER["path"]) as store:
+        return _differences(store, _WORKER["scheduler"], low, high)
+
+
+def _ranges(store: Store, parts: int) -> list[tuple[int, int]]:
+    """Card id ranges holding about the same number of reviews each."""
+    total = log.review_count(store)
+    top = store.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cards").fetchone()[0]
+    cuts = [0]
+    for part in range(1, parts):
+        row = store.conn.execute(
+            "SELECT card_id FROM reviews ORDER BY card_id LIMIT 1 OFFSET ?", (total * part // parts,)
+        ).fetchone()
+        if row and row[0] > cuts[-1]:
+            cuts.append(row[0])
+    cuts.append(top)
+    return list(zip(cuts, cuts[1:]))
+
+
+def all_differences(store: Store, scheduler: Scheduler) -> Differences:
+    """Replay every card; in parallel processes when the log is long and the database is a file."""
+    import multiprocessing
+    import os
+
+    workers = min(MAX_WORKERS, os.cpu_count() or 1)
+    big = log.review_count(store) >= PARALLEL_FROM_REVIEWS
+    if not big or workers < 2 or store.path == ":memory:" or "fork" not in multiprocessing.get_all_start_methods():
+        return _differences(store, scheduler, 0, 1 << 62)
+    _WORKER.update(path=store.path, scheduler=scheduler)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.starmap(_worker_differences, _ranges(store, workers))
+    finally:
+        _WORKER.clear()
+    total = Differences()
+    for part in parts:
+        total.add(part)
+    return total
+
+
+def _write(store: Store, scheduler: Scheduler, differences: Differences, before_commit: Callable[[], None]) -> None:
+    with store.write():
+        card_table.write_memories(store, ((card_id, new) for card_id, _, new in differences.cards))
+        log.write_derived(store, ((review_id, new) for _, review_id, _, new in differences.rows))
+        store.set_meta("schedule", fingerprint(scheduler))
+        store.set_meta("rebuild", None)
+        before_commit()
 
 
 def rebuild(store: Store, scheduler: Scheduler, before_commit: Callable[[], None] = lambda: None) -> int:
@@ -199,20 +278,9 @@ def rebuild(store: Store, scheduler: Scheduler, before_commit: Callable[[], None
     replay runs before the transaction opens, so the write lock is held only
     for the writes.
     """
-    cached = _memories(store)
-    cards: list[tuple[int, MemoryState]] = []
-    rows: list[tuple[int, Derived]] = []
-    for card_id, memory, derived, stored in _replayed(store, scheduler):
-        if cached.get(card_id) != memory:
-            cards.append((card_id, memory))
-        rows.extend(row for row, old in zip(derived, stored) if row[1] != old)
-    with store.write():
-        card_table.write_memories(store, cards)
-        log.write_derived(store, rows)
-        store.set_meta("schedule", fingerprint(scheduler))
-        store.set_meta("rebuild", None)
-        before_commit()
-    return len(cards)
+    differences = all_differences(store, scheduler)
+    _write(store, scheduler, differences, before_commit)
+    return len(differences.cards)
 
 
 @dataclass
@@ -239,28 +307,25 @@ _MEMORY_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_revie
 
 def check(store: Store, scheduler: Scheduler, *, repair: bool = False) -> CheckReport:
     """Compare every cached column with a replay of the log; with repair, rewrite what differs."""
-    cached = _memories(store)
-    places = {row[0]: (row[1], f"{row[2]}:{row[3]}") for row in
-              store.conn.execute("SELECT id, key, path, source_line FROM cards")}
-    mismatched: list[Mismatch] = []
-    reviews = 0
-    for card_id, memory, derived, stored in _replayed(store, scheduler):
-        reviews += len(derived)
-        key, location = places[card_id]
-        found = Mismatch(key, location)
-        old = cached[card_id]
+    differences = all_differences(store, scheduler)
+    by_card: dict[int, dict[str, tuple]] = {}
+    for card_id, old, new in differences.cards:
+        columns = by_card.setdefault(card_id, {})
         for name in _MEMORY_FIELDS:
-            if getattr(old, name) != getattr(memory, name):
-                found.columns[name] = (getattr(old, name), getattr(memory, name))
-        for (review_id, columns), was in zip(derived, stored):
-            for name, before, after in zip(log.DERIVED_COLUMNS, was, columns):
-                if before != after:
-                    found.columns.setdefault(f"review {review_id} {name}", (before, after))
-        if found.columns:
-            mismatched.append(found)
-    report = CheckReport(len(cached), reviews, mismatched)
+            if getattr(old, name) != getattr(new, name):
+                columns[name] = (getattr(old, name), getattr(new, name))
+    for card_id, review_id, was, now in differences.rows:
+        columns = by_card.setdefault(card_id, {})
+        for name, before, after in zip(log.DERIVED_COLUMNS, was, now):
+            if before != after:
+                columns.setdefault(f"review {review_id} {name}", (before, after))
+    mismatched = []
+    for card_id, columns in sorted(by_card.items()):
+        key, path, line = store.conn.execute("SELECT key, path, source_line FROM cards WHERE id = ?", (card_id,)).fetchone()
+        mismatched.append(Mismatch(key, f"{path}:{line}", columns))
+    report = CheckReport(differences.card_count, differences.reviews, mismatched)
     if repair and (mismatched or store.meta("schedule") != fingerprint(scheduler)):
-        rebuild(store, scheduler)
+        _write(store, scheduler, differences, lambda: None)
         report.repaired = True
     return report
 

@@ -1,11 +1,13 @@
 """`trainer optimize`: fit FSRS to the review log, keep the fit only if it predicts better.
 
-The steps: build training items from the log, fit on the earlier 80% and
-score default and fitted parameters on the latest 20%; if the fit wins, fit
-again on everything, save the parameters and rebuild every card's schedule
-by replaying its reviews with them. The database and the settings file are
-changed together: the settings are written inside the database transaction,
-so a failure to write them rolls the rebuilt schedules back.
+The steps: build training items from the log (once), score FSRS's defaults,
+the parameters in force and a new fit on the same five time-series folds;
+if the new fit predicts better than the parameters in force, fit again on
+everything, save the parameters into the user's settings file (the rest of
+the file untouched) and rebuild every card's schedule by replaying its
+reviews with them. The database and the settings file change together: the
+settings are written inside the database transaction, so a failure to write
+them rolls the rebuilt schedules back.
 """
 
 from __future__ import annotations
@@ -13,44 +15,63 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
-from trainer import optimize
-from trainer.config import Settings, config_path, load_settings, save_settings
-from trainer import history
-from trainer.days import from_ms, to_utc_text
+from trainer import history, optimize
+from trainer.config import Settings, config_path, load_settings
+from trainer.config_file import update_settings_file
+from trainer.days import StudyCalendar, to_utc_text
 from trainer.errors import TrainerError
-from trainer.model import Rating, Status
 from trainer.scheduler import Scheduler
 from trainer.store import Store
-from trainer.store.cards import cards_where, resolve_deck
-from trainer.store.reviews import answer_history
+from trainer.store.cards import resolve_deck
 
 
 @dataclass(frozen=True)
 class Outcome:
     reviews: int
     items: int
-    test: optimize.HeldOutTest
+    evaluation: optimize.Evaluation
+    fitted_before: bool  # the parameters in force were fitted (not FSRS's defaults)
     parameters: tuple[float, ...]  # fitted on all items; empty when the fit did not win
     saved: bool
     cards_rebuilt: int
     advice: optimize.RetentionAdvice | None
 
 
-def load_history(store: Store, deck: str | None) -> list[tuple[str, int, datetime]]:
-    """(card key, rating, UTC time) of every review, of one deck or all."""
-    return [(card_id, rating, from_ms(at)) for card_id, rating, at in answer_history(store, deck)]
+def load_items(store: Store, deck: str | None, calendar: StudyCalendar) -> optimize.Items:
+    """The training items of the log (of one deck, or all), from one ordered query of integers."""
+    if deck is None:
+        rows = store.conn.execute("SELECT card_id, kind, rating, at FROM reviews ORDER BY card_id, at, id")
+    else:
+        rows = store.conn.execute(
+            "SELECT r.card_id, r.kind, r.rating, r.at FROM cards c JOIN reviews r ON r.card_id = c.id "
+            "WHERE c.deck = ? ORDER BY r.card_id, r.at, r.id",
+            (deck,),
+        )
+    return optimize.build_items(rows, calendar)
 
 
-def rebuild_schedules(store: Store, settings: Settings, before_commit=lambda: None) -> int:
+def rebuild_schedules(store: Store, settings: Settings, tz: tzinfo | None, before_commit=lambda: None) -> int:
     """Replay every card's reviews with `settings` and write the states, in one transaction."""
     try:
-        scheduler = Scheduler(settings)
+        scheduler = Scheduler(settings, tz=tz)
     except ValueError as exc:  # py-fsrs refuses parameters outside its bounds
         raise TrainerError(f"the fitted parameters cannot be used by the scheduler: {exc}") from None
     return history.rebuild(store, scheduler, before_commit)
+
+
+def save_parameters(settings: Settings, path: Path | None) -> None:
+    update_settings_file(
+        path or config_path(),
+        {
+            "parameters": list(settings.parameters),
+            "parameters_fitted_at": settings.parameters_fitted_at,
+            "parameters_fitted_on": settings.parameters_fitted_on,
+        },
+        header="# trainer settings; `trainer config` shows what is in force.\n",
+    )
 
 
 def optimize_store(
@@ -62,41 +83,46 @@ def optimize_store(
     dry_run: bool = False,
     retention: bool = False,
     settings_path: Path | None = None,
+    tz: tzinfo | None = None,
 ) -> Outcome:
     """Everything `trainer optimize` does, with the database already open."""
     deck = resolve_deck(store, deck)
-    history = load_history(store, deck)
-    items = optimize.build_items(history, settings.day_starts_at)
-    optimize.require_enough(items, len(history))
+    items = load_items(store, deck, StudyCalendar(settings.day_starts_at, tz))
+    optimize.require_enough(items)
     relearning_steps = len(settings.relearning_steps)
-    test = optimize.held_out_test(items, relearning_steps)
+    in_force = tuple(settings.parameters) or optimize.default_parameters()
+    evaluation = optimize.evaluate(items, in_force, relearning_steps)
+    reviews, count = items.reviews, len(items)
     parameters: tuple[float, ...] = ()
     saved = False
     rebuilt = 0
-    if test.improved:
-        parameters = optimize.fit_parameters(items, relearning_steps)
-        if not dry_run:
-            new_settings = replace(
-                settings,
-                parameters=parameters,
-                parameters_fitted_at=to_utc_text(now),
-                parameters_fitted_on=len(history),
-            ).validated()
-            rebuilt = rebuild_schedules(store, new_settings, lambda: save_settings(new_settings, settings_path))
-            saved = True
+    if evaluation.improved:
+        parameters = optimize.fit_parameters(items, relearning_steps=relearning_steps)
+    del items  # the replay below needs the memory more
+    if parameters and not dry_run:
+        new_settings = replace(
+            settings,
+            parameters=parameters,
+            parameters_fitted_at=to_utc_text(now),
+            parameters_fitted_on=reviews,
+        ).validated()
+        rebuilt = rebuild_schedules(store, new_settings, tz, lambda: save_parameters(new_settings, settings_path))
+        saved = True
     advice = None
     if retention:
-        in_force = parameters or tuple(settings.parameters) or optimize.default_parameters()
-        where, params = ("status = ?", [Status.ACTIVE.value])
-        if deck is not None:
-            where, params = ("status = ? AND deck = ?", [Status.ACTIVE.value, deck])
         advice = optimize.suggest_retention(
-            in_force,
-            deck_size=len(cards_where(store, where, params)),
+            parameters or in_force,
+            deck_size=_active_cards(store, deck),
             new_per_day=settings.new_per_day,
             reviews_per_day=settings.reviews_per_day,
         )
-    return Outcome(len(history), len(items), test, parameters, saved, rebuilt, advice)
+    return Outcome(reviews, count, evaluation, bool(settings.parameters), parameters, saved, rebuilt, advice)
+
+
+def _active_cards(store: Store, deck: str | None) -> int:
+    if deck is None:
+        return store.conn.execute("SELECT count(*) FROM cards WHERE status = 'active'").fetchone()[0]
+    return store.conn.execute("SELECT count(*) FROM cards WHERE status = 'active' AND deck = ?", (deck,)).fetchone()[0]
 
 
 def run_optimize(
@@ -105,23 +131,26 @@ def run_optimize(
 ) -> int:
     """The command: print the scores (and what was saved); return the exit code."""
     settings = load_settings()
-    with history.open_current(db_path, settings, create=False, say=lambda m: print(m, file=sys.stderr)) as store:
-        outcome = optimize_store(store, settings, now, deck=deck, dry_run=dry_run, retention=retention)
+    say = lambda message: print(message, file=sys.stderr)  # noqa: E731
+    with history.open_current(db_path, settings, create=False, say=say) as store:
+        outcome = optimize_store(store, settings, now, deck=deck, dry_run=dry_run, retention=retention,
+                                 tz=settings.zone)
     print(json.dumps(to_json(outcome, dry_run), indent=2) if as_json else format_text(outcome, dry_run, deck))
     return 0
 
 
 def to_json(outcome: Outcome, dry_run: bool) -> dict:
-    test = outcome.test
+    evaluation = outcome.evaluation
     data = {
         "reviews": outcome.reviews,
         "items": outcome.items,
-        "train_items": test.train_items,
-        "held_out_items": test.held_out_items,
-        "held_out_from": to_utc_text(test.held_out_from),
-        "default": test.default.to_dict(),
-        "fitted": test.fitted.to_dict(),
-        "improved": test.improved,
+        "folds": [list(fold) for fold in evaluation.folds],
+        "scored_items": evaluation.scored,
+        "default": evaluation.default.to_dict(),
+        "in_force": evaluation.in_force.to_dict(),
+        "in_force_source": "fitted" if outcome.fitted_before else "default",
+        "fitted": evaluation.fitted.to_dict(),
+        "improved": evaluation.improved,
         "parameters": list(outcome.parameters),
         "dry_run": dry_run,
         "saved": outcome.saved,
@@ -136,31 +165,35 @@ def to_json(outcome: Outcome, dry_run: bool) -> dict:
 
 
 def format_text(outcome: Outcome, dry_run: bool, deck: str | None) -> str:
-    test = outcome.test
+    evaluation = outcome.evaluation
     scope = f"deck {deck!r}" if deck else "all decks"
+    in_force_note = "your fitted parameters" if outcome.fitted_before else "FSRS's defaults"
     lines = [
         f"{outcome.reviews:,} reviews ({scope}); {outcome.items:,} of them follow a review on an earlier day "
         "and can be predicted.",
-        f"Fitted on the earliest {test.train_items:,}, scored on the latest {test.held_out_items:,} "
-        f"(from {test.held_out_from:%Y-%m-%d}):",
+        f"Scored on five time-series folds: each of the latest {evaluation.scored:,} is predicted by "
+        "parameters fitted only on what came before it.",
         "",
         f"  {'':<12}{'log loss':>10}{'RMSE(bins)':>12}",
-        f"  {'defaults':<12}{test.default.log_loss:>10.4f}{test.default.rmse_bins:>12.4f}",
-        f"  {'fitted':<12}{test.fitted.log_loss:>10.4f}{test.fitted.rmse_bins:>12.4f}",
+        f"  {'defaults':<12}{evaluation.default.log_loss:>10.4f}{evaluation.default.rmse_bins:>12.4f}",
+        f"  {'in force':<12}{evaluation.in_force.log_loss:>10.4f}{evaluation.in_force.rmse_bins:>12.4f}"
+        f"   ({in_force_note})",
+        f"  {'new fit':<12}{evaluation.fitted.log_loss:>10.4f}{evaluation.fitted.rmse_bins:>12.4f}",
         "",
-        "Lower is better for both; log loss decides.",
+        "Lower is better for both; log loss decides, against the parameters in force.",
     ]
-    if not test.improved:
+    if not evaluation.improved:
         lines.append(
-            "The fitted parameters do not predict your latest reviews better than FSRS's defaults, "
-            "so nothing was changed; the parameters in force stay as they are."
+            "A new fit does not predict your reviews better than the parameters in force, "
+            "so nothing was changed."
         )
     elif dry_run:
-        lines.append("The fitted parameters predict better. Dry run: nothing saved.")
+        lines.append("A new fit predicts better. Dry run: nothing saved.")
     else:
         lines.append(
-            f"The fitted parameters predict better: fitted again on all {outcome.items:,}, saved to "
-            f"{config_path()}, and {outcome.cards_rebuilt:,} cards' schedules rebuilt from their reviews."
+            f"A new fit predicts better: fitted again on all {outcome.items:,}, saved to "
+            f"{config_path()} (the rest of the file as it was), and {outcome.cards_rebuilt:,} cards' "
+            "schedules rebuilt from their reviews."
         )
         if deck:
             lines.append("The parameters apply to every deck, though they were fitted on this one.")

@@ -79,7 +79,13 @@ def fuzz_factor(key: str, reps: int) -> float:
 def _fuzz_delta(interval: float) -> float:
     if interval < 2.5:
         return 0.0
-    return 1.0 + sum(factor * max(min(interval, end) - start, 0.0) for start, end, factor in _FUZZ_RANGES)
+    # _FUZZ_RANGES written out: this runs for every answer of every replay.
+    delta = 1.0 + 0.15 * (min(interval, 7.0) - 2.5)
+    if interval > 7.0:
+        delta += 0.1 * (min(interval, 20.0) - 7.0)
+        if interval > 20.0:
+            delta += 0.05 * (interval - 20.0)
+    return delta
 
 
 def with_fuzz(factor: float | None, interval: float, minimum: int, maximum: int) -> int:
@@ -132,6 +138,12 @@ class Scheduler:
             return None
         return max(0, self.calendar.day_of(now) - self.calendar.day_of(memory.last_review))
 
+    def recall_after(self, memory: MemoryState, elapsed: int | None) -> float | None:
+        """Predicted recall `elapsed` study days after the last review (None for a new card)."""
+        if memory.state == "new" or memory.stability is None:
+            return None
+        return (1 + self._factor * max(elapsed or 0, 0) / memory.stability) ** self._decay
+
     def recall_after_days(self, pairs: Iterable[tuple[float, int]]) -> list[float]:
         """Predicted recall for many (stability, study days since last review) pairs.
 
@@ -143,9 +155,7 @@ class Scheduler:
 
     def recall(self, memory: MemoryState, now: datetime) -> float | None:
         """Predicted recall at `now`, from study days elapsed (None for a new card)."""
-        if memory.state == "new" or memory.stability is None:
-            return None
-        return self.recall_after_days([(memory.stability, self.elapsed_days(memory, now) or 0)])[0]
+        return self.recall_after(memory, self.elapsed_days(memory, now))
 
     def retrievability(self, memory: MemoryState, now: datetime) -> float:
         """Predicted recall at `now` (0 for a card never seen)."""
@@ -157,9 +167,11 @@ class Scheduler:
         """FSRS's interval in days for a stability, before rounding (fsrs-rs's next_interval)."""
         return stability * self._interval_per_stability
 
-    def review(self, key: str, memory: MemoryState, rating: Rating, now: datetime) -> MemoryState:
-        """The card's state after answering `rating` at `now`."""
-        return _Answer(self, key, memory, _utc(now)).outcome(Rating(rating))
+    def review(
+        self, key: str, memory: MemoryState, rating: Rating, now: datetime, elapsed: int | None = None
+    ) -> MemoryState:
+        """The card's state after answering `rating` at `now` (`elapsed`: study days, if known)."""
+        return _Answer(self, key, memory, _utc(now), elapsed).outcome(Rating(rating))
 
     def next_states(self, key: str, memory: MemoryState, now: datetime) -> dict[Rating, MemoryState]:
         """The state each of the four answers would give: what the buttons show."""
@@ -182,20 +194,22 @@ class Scheduler:
 class _Answer:
     """One card at one moment: fsrs's transitions, computed once per rating as needed."""
 
-    def __init__(self, scheduler: Scheduler, key: str, memory: MemoryState, now: datetime):
+    def __init__(self, scheduler: Scheduler, key: str, memory: MemoryState, now: datetime, elapsed: int | None = None):
         self.s = scheduler
         self.key = key
         self.memory = memory
         self.now = now
         self.fuzz = fuzz_factor(key, memory.reps) if scheduler.fuzz else None
-        self._card = self._fsrs_card()
+        if elapsed is None and memory.state != "new":
+            elapsed = scheduler.elapsed_days(memory, now) or 0
+        self.elapsed = elapsed
+        self._card = self._fsrs_card(elapsed)
         self._done: dict[Rating, fsrs.Card] = {}
 
-    def _fsrs_card(self) -> fsrs.Card:
+    def _fsrs_card(self, elapsed: int | None) -> fsrs.Card:
         memory, now = self.memory, self.now
         if memory.state == "new":
             return fsrs.Card(card_id=_card_id(self.key), due=now)
-        elapsed = self.s.elapsed_days(memory, now) or 0
         return fsrs.Card(
             card_id=_card_id(self.key),
             state=_STATES[memory.state],
@@ -214,6 +228,29 @@ class _Answer:
             self._done[rating] = card
         return card
 
+    def _stability(self, rating: Rating) -> float:
+        """The stability `rating` would give, for ordering another answer's interval.
+
+        The answer itself always goes through fsrs's review_card; the
+        neighbouring answers only need their stability, which is fsrs's own
+        formula for this state (the branch review_card takes), at a quarter of
+        the cost of a whole review_card. tests/test_scheduler.py checks the two
+        agree on every kind of state.
+        """
+        card = self._done.get(rating)
+        if card is not None:
+            return card.stability
+        math_of = self.s._fsrs
+        memory = self.memory
+        if memory.stability is None or memory.difficulty is None:
+            return math_of._initial_stability(rating=_RATINGS[rating])
+        if self.elapsed < 1:
+            return math_of._short_term_stability(stability=memory.stability, rating=_RATINGS[rating])
+        recall = (1 + self.s._factor * self.elapsed / memory.stability) ** self.s._decay
+        return math_of._next_stability(
+            difficulty=memory.difficulty, stability=memory.stability, retrievability=recall, rating=_RATINGS[rating]
+        )
+
     def _days(self, interval: float, minimum: int) -> int:
         maximum = self.s._maximum
         return with_fuzz(self.fuzz, interval, min(max(minimum, 1), maximum), maximum)
@@ -222,18 +259,18 @@ class _Answer:
         """Whole days for an answer that puts the card in review state (Anki's rules)."""
         raw = self.s._raw_interval
         if self.memory.state == "review" and rating != Rating.AGAIN:
-            hard = self._days(raw(self._fsrs(Rating.HARD).stability), 1)
+            hard = self._days(raw(self._stability(Rating.HARD)), 1)
             if rating == Rating.HARD:
                 return hard
-            good = self._days(raw(self._fsrs(Rating.GOOD).stability), hard + 1)
+            good = self._days(raw(self._stability(Rating.GOOD)), hard + 1)
             if rating == Rating.GOOD:
                 return good
-            return self._days(raw(self._fsrs(Rating.EASY).stability), good + 1)
+            return self._days(raw(self._stability(Rating.EASY)), good + 1)
         if rating == Rating.EASY:
             # From (re)learning, Easy is at least a day beyond Good's FSRS interval.
-            good = self._days(raw(self._fsrs(Rating.GOOD).stability), 1)
-            return self._days(max(round_half_away(raw(self._fsrs(Rating.EASY).stability)), 1), good + 1)
-        return self._days(max(round_half_away(raw(self._fsrs(rating).stability)), 1), 1)
+            good = self._days(raw(self._stability(Rating.GOOD)), 1)
+            return self._days(max(round_half_away(raw(self._stability(Rating.EASY))), 1), good + 1)
+        return self._days(max(round_half_away(raw(self._stability(rating))), 1), 1)
 
     def outcome(self, rating: Rating) -> MemoryState:
         card = self._fsrs(rating)

@@ -108,6 +108,13 @@ def open_copy_in_memory(path: str | Path) -> Store:
     return Store(db, str(path))
 
 
+def open_read_only(path: str | Path) -> Store:
+    """A second, read-only connection to a trainer database (for work done in another process)."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return Store(sqlite_utils.Database(conn, execute_plugins=False), str(path))
+
+
 def open_db(path: str | Path, *, create: bool = True) -> Store:
     """Open (and create or migrate) the database at `path`; ':memory:' works too."""
     text = str(path)

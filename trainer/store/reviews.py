@@ -68,14 +68,17 @@ def events_for(store: Store, card_id: int) -> list[Event]:
     return [Event(*row) for row in store.conn.execute(sql, (card_id,))]
 
 
-def all_events(store: Store) -> Iterator[tuple[Event, Derived]]:
-    """Every card's log with its stored derived columns, card by card, each in replay order.
+def events_between(store: Store, low: int, high: int) -> Iterator[tuple[Event, Derived]]:
+    """The logs of cards with ids in [low, high), with their stored derived columns, card by card.
 
     Streamed from one ordered walk of reviews_card_at, so a million rows never
     sit in memory at once.
     """
-    sql = f"SELECT {_EVENT_COLUMNS}, {', '.join(DERIVED_COLUMNS)} FROM reviews ORDER BY card_id, at, id"
-    return ((Event(*row[:6]), Derived(*row[6:])) for row in store.conn.execute(sql))
+    sql = (
+        f"SELECT {_EVENT_COLUMNS}, {', '.join(DERIVED_COLUMNS)} FROM reviews "
+        "WHERE card_id >= ? AND card_id < ? ORDER BY card_id, at, id"
+    )
+    return ((Event(*row[:6]), Derived(*row[6:])) for row in store.conn.execute(sql, (low, high)))
 
 
 def write_derived(store: Store, rows: Iterable[tuple[int, Derived]]) -> None:
