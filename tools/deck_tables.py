@@ -10,22 +10,19 @@ with the project's parser. Edit COVERAGE and AFRESH below, not the output.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from second_edition import PIN_RE, as_parsed_today  # noqa: E402
-
+from trainer.deck_lines import Pin, pin_body, read_pin  # noqa: E402
 from trainer.parse import parse_deck  # noqa: E402
 
 FIRST_EDITION = "c991532"
 FIRST_EDITION_FILES = ["contrasts.md", "faq.md", "metrics.md", "mistakes.md"]
-CLOZE_RE = re.compile(r"\{\{c(\d+)::")
 
 # The review's coverage table (docs: ../shared/reviews/deck-review.md §1): item, article line, what, pins.
 COVERAGE = [
@@ -190,31 +187,34 @@ def first_edition() -> list[dict]:
 
 
 def second_edition() -> tuple[dict, dict, Counter, dict]:
-    """pin id -> file:line of its card; old key -> pin id; cards by kind; cards by file and kind."""
+    """pin id -> file:line of the line it pins; old key -> pin id; cards by kind; cards by file and kind.
+
+    Everything comes from the project's parser: the cards and their `was:` keys
+    from parse_deck, the pins' places from the same pin reader it uses."""
     where, history, kinds, per_file = {}, {}, Counter(), {}
     for path in sorted((ROOT / "decks").glob("*.md")):
         text = path.read_text(encoding="utf-8")
-        lines = text.splitlines()
-        for number, line in enumerate(lines, start=1):
-            pin = PIN_RE.match(line)
-            if pin:
-                where[pin.group("slug")] = f"{path.name}:{number + 1}"
-                for key in (pin.group("was") or "").split():
-                    history[key] = pin.group("slug")
-        counts = Counter(c.kind.value for c in parse_deck(as_parsed_today(text), str(path)).cards)
-        if not counts["cloze"]:
-            counts["cloze"] = sum(len(set(CLOZE_RE.findall(line))) for line in lines if line.startswith("CLOZE:"))
-        if not counts["drill"]:
-            counts["drill"] = sum(line.startswith("DRILL:") for line in lines)
-        counts = Counter({k: v for k, v in counts.items() if v})
-        per_file[path.name] = (parse_deck(text, str(path)).title, counts)
+        deck = parse_deck(text, f"decks/{path.name}")
+        assert not deck.errors, [str(e) for e in deck.errors]
+        for number, line in enumerate(text.splitlines(), start=1):
+            body = pin_body(line)
+            if body is not None:
+                pin = read_pin(body, number)
+                assert isinstance(pin, Pin), f"{path.name}:{number}: {pin}"
+                where[pin.slug] = f"{path.name}:{number + 1}"
+        for card in deck.cards:
+            for key in card.was:
+                history[key] = card.pinned_id
+        counts = Counter(c.kind.value for c in deck.cards)
+        per_file[path.name] = (deck.title, counts)
         kinds += counts
     return where, history, kinds, per_file
 
 
-KIND_ORDER = ["contrast", "pair", "ladder", "faq", "cloze", "drill"]
-KIND_NAMES = {"contrast": "contrast (BAD/GOOD)", "pair": "pair (Not X, but Y)", "ladder": "ladder rung",
-              "faq": "question (Q/A)", "cloze": "cloze (one per number)", "drill": "drill"}
+KIND_ORDER = ["contrast", "pair", "ladder", "faq", "cloze", "drill", "followup"]
+KIND_NAMES = {"contrast": "contrast (BAD/GOOD)", "pair": "pair (Not X, but Y)", "ladder": "ladder (one per rung)",
+              "faq": "faq (Q/A)", "cloze": "cloze (one per number)", "drill": "drill (DRILL:)",
+              "followup": "followup (one per FOLLOWUP:)"}
 
 
 def cell(text: str) -> str:
@@ -248,13 +248,15 @@ def main() -> None:
     say("| file | deck | cards |")
     say("|---|---|---|")
     for name, (title, counts) in per_file.items():
-        parts = ", ".join(f"{counts[k]} {'question' if k == 'faq' else k}" for k in KIND_ORDER if counts[k])
+        assert set(counts) <= set(KIND_ORDER), f"a kind this table does not know: {set(counts) - set(KIND_ORDER)}"
+        parts = ", ".join(f"{counts[k]} {k}" for k in KIND_ORDER if counts[k])
         say(f"| `{name}` | {title} | {sum(counts.values())}: {parts} |")
     say("")
     say("## Cards by kind")
     say("")
-    say("Cloze and drill cards are counted as they will parse (one cloze card per cloze number, one card per")
-    say("drill); until the parser reads `CLOZE:` and `DRILL:`, those lines are prose and make no card.")
+    say("As the parser makes them (kinds by their names in the database): a ladder makes one card per rung,")
+    say("a `CLOZE:` one card per cloze number, a `DRILL:` one drill card plus one `followup` card per")
+    say("`FOLLOWUP:`.")
     say("")
     say("| kind | cards |")
     say("|---|---|")
@@ -280,9 +282,13 @@ def main() -> None:
     say("")
     carried = [c for c in old if c["key"] in history]
     say(f"The first edition had {len(old)} cards (decks as of commit `{FIRST_EDITION}`; keys computed with the")
-    say(f"parser of that commit). **{len(carried)} pass their history on** through `was:` in a pin; "
-        f"{len(old) - len(carried)} start afresh.")
-    say("Where twins of the first edition merged, the one new card names every twin's key. Where a list card")
+    say("project's parser, which gives the keys trainer 0.1 stored: `tests/test_first_edition_history.py` imports")
+    say(f"this edition into a 0.1 database). **{len(carried)} can pass their history on** through `was:` in the pins")
+    say(f"of {len(set(history.values()))} new cards; {len(old) - len(carried)} start afresh: the import retires them, "
+        "their reviews kept in the log.")
+    say("Where twins of the first edition merged, the one new card names every twin's key; the import hands it")
+    say("the history of the twin with the most reviews and retires the others with theirs (so where two twins")
+    say("were both studied, only one history carries on). Where a list card")
     say("was split into single-fact cards, the card keeping the main fact takes the history and the others")
     say("start fresh.")
     say("")
