@@ -268,6 +268,13 @@ def test_the_articles_three_weak_answers_come_first():
     assert ["machine learning" in first[0].prompt, "engagement" in first[1].prompt, "everything" in first[2].prompt] == [True] * 3
 
 
+def test_drills_start_on_the_articles_own_surface_and_end_on_practice_surfaces():
+    drills = [c.prompt for c in parsed(DECKS_DIR / "drills.md").cards if c.kind.value == "drill"]
+    assert "Home for returning listeners" in drills[0]  # the surface of the article's model answer
+    practice = [i for i, prompt in enumerate(drills) if prompt.startswith("Practice surface:")]
+    assert practice == list(range(len(drills) - len(practice), len(drills)))
+
+
 def test_a_new_drill_is_followed_by_its_own_follow_ups():
     """The order of a deck is the order of learning: a drill's follow-ups come right after it."""
     cards = parsed(DECKS_DIR / "drills.md").cards
