@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from second_edition import PARSER_READS_SECOND_EDITION, WAITING_FOR
 
 from trainer.cli import cli
 from trainer.config import Settings, db_path, load_settings, save_settings
@@ -87,11 +86,6 @@ def test_bad_config_is_one_clear_line_without_traceback(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.xfail(
-    not PARSER_READS_SECOND_EDITION,
-    strict=True,
-    reason=f"the bundled decks (listed in the error) use syntax this parser does not read yet: {WAITING_FOR}",
-)
 def test_review_of_unknown_deck_is_a_clear_error(tmp_path):
     import os
     import subprocess

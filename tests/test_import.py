@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from second_edition import PARSER_READS_SECOND_EDITION, WAITING_FOR, copy_as_parsed_today
 
 from trainer.cli import cli
 from trainer.config import bundled_decks_dir
@@ -380,35 +379,18 @@ def test_importing_one_file_does_not_retire_the_others(store, home):
 # -- the bundled decks ---------------------------------------------------------------------------
 
 
-# The second edition of the bundled decks uses `was:` pins, CLOZE: and DRILL:, which the parser
-# is still learning; until it reads them every bundled deck is refused (tests/second_edition.py).
-NEEDS_SECOND_EDITION_PARSER = pytest.mark.xfail(
-    not PARSER_READS_SECOND_EDITION,
-    strict=True,
-    reason=f"the bundled decks use syntax this parser does not read yet: {WAITING_FOR}",
-)
-
-
 def assert_bundled_decks_imported(store, report):
     assert report.all_errors == []
     assert report.total("added") == card_count(store) > 0
     kinds = {row[0] for row in store.conn.execute("SELECT DISTINCT kind FROM cards")}
-    assert kinds >= {"contrast", "pair", "ladder", "faq"}
+    assert kinds == {"contrast", "pair", "ladder", "faq", "cloze", "drill", "followup"}
 
 
-@NEEDS_SECOND_EDITION_PARSER
 def test_bundled_decks_import_with_zero_errors(store):
     assert_bundled_decks_imported(store, import_paths(store, [bundled_decks_dir()], NOW))
 
 
-def test_bundled_decks_import_with_zero_errors_with_the_new_syntax_set_aside(store, tmp_path):
-    folder = copy_as_parsed_today(tmp_path / "bundled")
-    assert_bundled_decks_imported(store, import_paths(store, [folder], NOW))
-
-
-def test_first_run_imports_the_bundled_decks_once(store, tmp_path, monkeypatch):
-    folder = copy_as_parsed_today(tmp_path / "bundled")
-    monkeypatch.setattr("trainer.first_run.bundled_decks_dir", lambda: folder)
+def test_first_run_imports_the_bundled_decks_once(store):
     message = sync_bundled_decks(store, NOW)
     assert message and message.startswith("First run: imported ")
     count = card_count(store)
