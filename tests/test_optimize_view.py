@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from trainer import optimize_view
-from trainer.config import Settings, load_settings, save_settings
+from dataclasses import replace
+
+from trainer.config import Settings, load_settings
 from trainer.days import to_utc_text
 from trainer.errors import NotEnoughDataError, TrainerError
 from trainer.model import MemoryState, Rating
-from trainer.optimize import HeldOutTest, Score
+from trainer.optimize import Evaluation, Score
 from trainer.scheduler import DEFAULT_PARAMETERS, Scheduler
 from trainer.store import open_db
 from trainer.store.cards import cards_where, insert_cards
@@ -92,8 +94,23 @@ def env(tmp_path, monkeypatch, learner_db):
     config = tmp_path / "config.toml"
     monkeypatch.setenv("TRAINER_DB", str(db))
     monkeypatch.setenv("TRAINER_CONFIG", str(config))
-    save_settings(Settings(fuzz=False), config)
+    config.write_text(USER_CONFIG, encoding="utf-8")
     return db, config, reviews
+
+
+# A settings file as a person writes one: comments, order and layout of their own.
+USER_CONFIG = """\
+# My trainer settings
+
+fuzz = false   # keep intervals exact while I compare with Anki
+new_per_day = 20
+
+# steps I like
+learning_steps = [
+    "1m",
+    "10m",
+]
+"""
 
 
 def memories(db: Path) -> dict:
@@ -111,7 +128,23 @@ def test_fitted_parameters_are_saved_when_they_predict_held_out_reviews_better(e
     assert settings.parameters_fitted_on == reviews
     assert settings.parameters_fitted_at == to_utc_text(NOW)
     assert settings.fuzz is False  # the other settings survive the save
-    assert "predict better" in out and "saved to" in out
+    assert "predicts better" in out and "saved to" in out
+
+
+def test_saving_keeps_the_users_file_as_written_and_only_adds_the_fitted_lines(env):
+    db, config, _ = env
+    optimize_view.run_optimize(db, NOW)
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith(USER_CONFIG)  # comments, order, blank lines, the multi-line list: untouched
+    added = text[len(USER_CONFIG):].strip().splitlines()
+    assert [line.split(" = ")[0] for line in added] == ["parameters", "parameters_fitted_at", "parameters_fitted_on"]
+    # A second fit replaces those lines in place instead of adding more.
+    with open_db(db) as store:
+        history.answer(store, Scheduler(load_settings()), "english-000", Rating.AGAIN, NOW + timedelta(days=1), 1000)
+    optimize_view.optimize_store(open_db(db), replace(load_settings(), parameters=DEFAULT_PARAMETERS), NOW,
+                                 settings_path=config)
+    again = config.read_text(encoding="utf-8")
+    assert again.startswith(USER_CONFIG) and again.count("parameters = ") == 1
 
 
 def test_every_card_is_rebuilt_to_what_a_replay_with_the_new_parameters_gives(env):
@@ -124,6 +157,7 @@ def test_every_card_is_rebuilt_to_what_a_replay_with_the_new_parameters_gives(en
         for key, memory in after.items():
             replayed = scheduler.replay(key, [(r.rating, r.reviewed_at) for r in reviews_for(store, key)])
             assert memory == replayed, key
+        assert history.check(store, scheduler).ok
     changed = [key for key in after if after[key].stability != before[key].stability]
     assert len(changed) == len(after)  # new parameters, new stabilities for every reviewed card
 
@@ -131,8 +165,9 @@ def test_every_card_is_rebuilt_to_what_a_replay_with_the_new_parameters_gives(en
 def test_nothing_is_saved_or_rebuilt_when_the_fit_does_not_predict_better(env, monkeypatch, capsys):
     db, config, _ = env
     settings_before, cards_before = config.read_bytes(), memories(db)
-    worse = HeldOutTest(500, 120, START, default=Score(0.40, 0.05), fitted=Score(0.45, 0.04))
-    monkeypatch.setattr(optimize_view.optimize, "held_out_test", lambda *args, **kwargs: worse)
+    worse = Evaluation(500, ((100, 200),), default=Score(0.40, 0.05), in_force=Score(0.40, 0.05),
+                       fitted=Score(0.45, 0.04))
+    monkeypatch.setattr(optimize_view.optimize, "evaluate", lambda *args, **kwargs: worse)
     assert optimize_view.run_optimize(db, NOW) == 0
     assert config.read_bytes() == settings_before
     assert memories(db) == cards_before
@@ -158,7 +193,7 @@ def test_a_failed_settings_write_rolls_the_rebuilt_schedules_back(env, monkeypat
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(optimize_view, "save_settings", disk_full)
+    monkeypatch.setattr(optimize_view, "update_settings_file", disk_full)
     with pytest.raises(OSError):
         optimize_view.run_optimize(db, NOW)
     assert config.read_bytes() == settings_before
@@ -170,8 +205,8 @@ def test_json_reports_counts_and_both_scores(env, capsys):
     optimize_view.run_optimize(db, NOW, as_json=True)
     report = json.loads(capsys.readouterr().out)
     assert report["reviews"] == reviews
-    assert report["train_items"] + report["held_out_items"] == report["items"]
-    assert set(report["default"]) == set(report["fitted"]) == {"log_loss", "rmse_bins"}
+    assert report["folds"][-1][1] == report["items"] and len(report["folds"]) == 5
+    assert set(report["default"]) == set(report["in_force"]) == set(report["fitted"]) == {"log_loss", "rmse_bins"}
     assert report["saved"] is True and report["cards_rebuilt"] == 120
 
 
@@ -214,3 +249,15 @@ def test_the_command_prints_one_clear_line_and_no_traceback_on_too_little_histor
     assert result.stderr.startswith("error: not enough review history")
     assert "400" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "config.toml").exists()
+
+
+def test_a_fit_that_beats_the_defaults_but_not_the_parameters_in_force_is_not_saved(env, monkeypatch, capsys):
+    db, config, _ = env
+    settings_before, cards_before = config.read_bytes(), memories(db)
+    mixed = Evaluation(500, ((100, 200),), default=Score(0.45, 0.05), in_force=Score(0.40, 0.05),
+                       fitted=Score(0.42, 0.04))
+    monkeypatch.setattr(optimize_view.optimize, "evaluate", lambda *args, **kwargs: mixed)
+    assert optimize_view.run_optimize(db, NOW, as_json=True) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["improved"] is False and report["saved"] is False
+    assert config.read_bytes() == settings_before and memories(db) == cards_before

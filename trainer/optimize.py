@@ -77,10 +77,18 @@ class Items:
         self.recalled = array("b")
         self.bins = array("q")  # fsrs-rs's RMSE(bins) cell of each item, as one number
         self.histories: list = []  # rs.FSRSItem per card (since its last reset)
+        self.history_ratings: list[bytes] = []  # the same, readable: fsrs-rs's reviews cannot be read back
+        self.history_deltas: list[array] = []
         self.reviews = 0
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def describe(self, i: int) -> tuple[int, tuple[tuple[int, int], ...]]:
+        """(card id, ((rating, study days since the review before), ...)) of item i, for people and tests."""
+        card, end = self.card[i], self.position[i] + 1
+        ratings, deltas = self.history_ratings[card], self.history_deltas[card]
+        return self.card_ids[i], tuple(zip(ratings[:end], deltas[:end]))
 
     def _reorder(self, order: list[int]) -> None:
         self.items = [self.items[i] for i in order]
@@ -120,11 +128,15 @@ def build_items(rows: LogRows, calendar: StudyCalendar) -> Items:
     reviews: list = []
     previous_day = None
     long_term = lapses = 0
+    ratings: list[int] = []
+    deltas = array("l")
     card_start = 0  # where this card's items begin, to drop them on a reset
 
     def close_card() -> None:
         if len(built.items) > card_start:
             built.histories.append(rs.FSRSItem(reviews))
+            built.history_ratings.append(bytes(ratings))
+            built.history_deltas.append(deltas)
 
     def drop_card_items() -> None:
         for name in ("items", "card_ids", "at", "card", "position", "delta", "recalled", "bins"):
@@ -134,11 +146,13 @@ def build_items(rows: LogRows, calendar: StudyCalendar) -> Items:
         if card_id != current:
             close_card()
             current, reviews, previous_day, long_term, lapses = card_id, [], None, 0, 0
+            ratings, deltas = [], array("l")
             card_start = len(built.items)
         if kind == FORGET:
             # A reset: what came before says nothing about the memory that follows.
             drop_card_items()
             reviews, previous_day, long_term, lapses = [], None, 0, 0
+            ratings, deltas = [], array("l")
             continue
         if kind != 0:
             continue
@@ -151,6 +165,8 @@ def build_items(rows: LogRows, calendar: StudyCalendar) -> Items:
         if review is None:
             review = review_of[rating][delta] = rs.FSRSReview(rating, delta)
         reviews.append(review)
+        ratings.append(rating)
+        deltas.append(delta)
         if delta > 0:
             long_term += 1
             built.items.append(rs.FSRSItem(reviews))
