@@ -139,6 +139,21 @@ def optimize(obj: Context, deck: str | None, dry_run: bool, as_json: bool, reten
     sys.exit(run_optimize(obj.db_path, now_utc(), deck=deck, dry_run=dry_run, as_json=as_json, retention=retention))
 
 
+@cli.command()
+@click.option("--repair", is_flag=True, help="Rewrite every cached value that differs, in one transaction.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def check(obj: Context, repair: bool, as_json: bool) -> None:
+    """Replay every card's review log and compare it with the cached schedules.
+
+    Exits 0 when every cached value equals the replay, 1 when some differ
+    (after --repair: 0 once they are rewritten).
+    """
+    from trainer.check_view import run_check
+
+    sys.exit(run_check(obj.db_path, obj.settings(), repair=repair, as_json=as_json))
+
+
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)

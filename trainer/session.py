@@ -292,9 +292,9 @@ class Session:
 
     # -- answering -----------------------------------------------------------
     def intervals(self, card: Card, now: datetime) -> dict[Rating, timedelta]:
-        # The state in the database, as the answer will use it.
+        """What each button gives: the very computation the answer makes (the log keeps milliseconds)."""
         current = card_table.get_card(self.store, card.key) or card
-        return self.scheduler.preview(card.key, current.memory, now)
+        return self.scheduler.preview(card.key, current.memory, from_ms(to_ms(now)))
 
     def answer(self, card: Card, rating: Rating, now: datetime, duration_ms: int | None) -> int:
         """Record an answer; it is committed before this returns."""
