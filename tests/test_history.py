@@ -211,7 +211,7 @@ def test_recall_is_predicted_only_for_answers_on_a_later_study_day(tmp_path):
     store = fresh_store(tmp_path)
     session = Session(store, Settings(fuzz=False, day_starts_at=4), tz=UTC)
     card = session.next_card(T0)
-    times = [T0, T0 + timedelta(minutes=10), T0 + timedelta(hours=20), T0 + timedelta(days=3)]
+    times = [T0, T0 + timedelta(minutes=10), T0 + timedelta(hours=15), T0 + timedelta(days=3)]
     for at in times:  # learning, same day; graduate the next morning (02:00 is still day one); then day three
         session.answer(get_card(store, card.key), Rating.GOOD, at, 1000)
     log = reviews_for(store, card.key)
