@@ -50,8 +50,29 @@ CLOZE: one {{c1::two}} three {{c2::four}}
 """
 
 
+SECOND_DECK = """\
+# Drills
+
+<!-- id: drill-one -->
+DRILL: Design a home feed.
+TIME: 60s
+RUBRIC:
+- names a user state
+- names a metric
+FOLLOWUP: How do you know it works?
+FOLLOWUP: The data is sparse. What now?
+
+Q: a question in the second deck?
+A: its answer.
+
+Q: another question in the second deck?
+A: another answer.
+"""
+
+
 def fresh_store(folder: Path, text: str = DECK):
     (folder / "deck.md").write_text(text, encoding="utf-8")
+    (folder / "drills.md").write_text(SECOND_DECK, encoding="utf-8")
     store = open_db(":memory:")
     assert import_paths(store, [folder], T0).ok
     return store
@@ -218,3 +239,19 @@ def test_recall_is_predicted_only_for_answers_on_a_later_study_day(tmp_path):
     assert [r.elapsed_days for r in log] == [None, 0, 0, 3]
     assert [r.recall is not None for r in log] == [False, False, False, True]
     assert 0 < log[3].recall < 1
+
+
+def test_a_new_drills_follow_ups_come_right_after_it_and_new_cards_take_turns_across_decks(tmp_path):
+    store = fresh_store(tmp_path)
+    session = Session(store, Settings(fuzz=False, new_per_day=20), tz=UTC)
+    queue = session.queue(T0)
+    decks = [get_card(store, c.key).deck for c in queue.new_cards[:6]]
+    assert decks == ["Drills", "Property deck"] * 3
+    assert not [c for c in queue.new_cards if c.kind == "followup"]  # held back until their drill is shown
+    drill = next(get_card(store, c.key) for c in queue.new_cards if c.kind == "drill")
+    session.answer(drill, Rating.GOOD, T0, 30_000)
+    after = session.queue(T0)
+    assert [c.kind for c in after.ready[:2]] == ["followup", "followup"]
+    assert after.first().key == drill.extra["followups"][0]
+    fresh = Session(store, Settings(fuzz=False, new_per_day=20), tz=UTC).queue(T0)
+    assert fresh.ready == after.ready and fresh.new_cards == after.new_cards

@@ -85,6 +85,14 @@ class Settings:
     fuzz: bool = True
     # An IANA zone such as "Europe/Paris" for study days; empty: the machine's zone.
     timezone: str = ""
+    # "mixed": new cards take turns across decks in "All decks"; "deck": one deck file after another.
+    new_card_order: str = "mixed"
+    # A card forgotten this many times is a leech (then again every half as many).
+    leech_threshold: int = 8
+    # What happens to a leech: "tag" (marked, listed, searchable) or "suspend".
+    leech_action: str = "tag"
+    # Space or Enter on a shown answer answers Good, as in Anki.
+    space_answers_good: bool = True
     # Fitted by `trainer optimize`; empty means FSRS's defaults.
     parameters: tuple[float, ...] = ()
     parameters_fitted_at: str = ""
@@ -113,6 +121,12 @@ class Settings:
         _check_number("maximum_interval", self.maximum_interval, int, 1, 36500)
         if not isinstance(self.fuzz, bool):
             raise ConfigError(f"fuzz: must be true or false, got {self.fuzz!r}")
+        _check_number("leech_threshold", self.leech_threshold, int, 0, 1000)
+        for key, allowed in (("new_card_order", ("mixed", "deck")), ("leech_action", ("tag", "suspend"))):
+            if getattr(self, key) not in allowed:
+                raise ConfigError(f"{key}: must be one of {', '.join(repr(a) for a in allowed)}, got {getattr(self, key)!r}")
+        if not isinstance(self.space_answers_good, bool):
+            raise ConfigError(f"space_answers_good: must be true or false, got {self.space_answers_good!r}")
         if not isinstance(self.timezone, str):
             raise ConfigError(f'timezone: must be a zone name like "Europe/Paris", got {self.timezone!r}')
         if self.timezone:

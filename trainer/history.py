@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Callable, Iterable, Iterator
 
 from trainer.days import from_ms, to_ms
-from trainer.model import EventKind, MemoryState, Rating
+from trainer.model import DrillAnswer, EventKind, MemoryState, Rating
 from trainer.scheduler import Scheduler
 from trainer.store import Store
 from trainer.store import cards as card_table
@@ -86,6 +86,13 @@ class Recorded:
     review_id: int
     memory: MemoryState
     clock_went_back: bool  # the answer was stamped at the card's last review, not earlier
+    state_before: str = "new"
+    lapses_before: int = 0
+
+    @property
+    def lapsed(self) -> bool:
+        """The answer forgot a card in review (its lapse count went up)."""
+        return self.memory.lapses > self.lapses_before
 
 
 def _event_time(memory: MemoryState, now: datetime) -> tuple[int, bool]:
@@ -108,6 +115,7 @@ def record(
     rating: Rating | None = None,
     duration_ms: int | None = None,
     set_days: int | None = None,
+    drill: DrillAnswer | None = None,
 ) -> Recorded:
     """Append one event and update the card's cache, committed before this returns."""
     if duration_ms is not None:
@@ -121,15 +129,18 @@ def record(
         at_ms, clamped = _event_time(memory, now)
         after, derived = step(scheduler, key, memory, kind, rating, from_ms(at_ms), set_days)
         review_id = log.insert_event(store, card_id, at_ms, kind, rating, duration_ms, derived)
+        if drill is not None:
+            log.insert_drill_answer(store, review_id, drill)
         card_table.write_memory(store, card_id, after)
         # Answering a buried card (shown early, or bury undone) unburies it.
         store.conn.execute("UPDATE cards SET buried_until = NULL WHERE id = ? AND buried_until IS NOT NULL", (card_id,))
-    return Recorded(review_id, after, clamped)
+    return Recorded(review_id, after, clamped, memory.state, memory.lapses)
 
 
 def answer(store: Store, scheduler: Scheduler, key: str, rating: Rating, now: datetime,
-           duration_ms: int | None = None) -> Recorded:
-    return record(store, scheduler, key, EventKind.ANSWER, now, rating=Rating(rating), duration_ms=duration_ms)
+           duration_ms: int | None = None, drill: DrillAnswer | None = None) -> Recorded:
+    return record(store, scheduler, key, EventKind.ANSWER, now, rating=Rating(rating), duration_ms=duration_ms,
+                  drill=drill)
 
 
 def replay_card(store: Store, scheduler: Scheduler, card_id: int) -> MemoryState:

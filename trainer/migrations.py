@@ -213,9 +213,28 @@ def m004_compact_log(db):
     db.execute("ALTER TABLE decks ADD COLUMN mtime_ns INTEGER")
 
 
+@migrations()
+def m005_drill_answers(db):
+    # What a drill's answer holds beyond its rating: how long the answer took,
+    # how many rubric items were met, and the notes typed while answering.
+    # One row per review of a drill or follow-up; it goes with its review on undo.
+    db.execute(
+        """
+        CREATE TABLE drill_answers (
+            review_id INTEGER PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
+            time_ms INTEGER NOT NULL,
+            ticked INTEGER,
+            total INTEGER,
+            notes TEXT
+        )
+        """
+    )
+
+
 KNOWN_MIGRATIONS = (
     "m001_initial",
     "m002_review_prediction_indexes",
     "m003_new_card_order_index",
     "m004_compact_log",
+    "m005_drill_answers",
 )

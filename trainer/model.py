@@ -170,6 +170,16 @@ class EventKind(IntEnum):
 
 
 @dataclass(frozen=True)
+class DrillAnswer:
+    """What a drill's (or follow-up's) answer holds beyond its rating."""
+
+    time_ms: int  # how long the answer took (the timer)
+    ticked: int | None = None  # rubric items met; None for a follow-up (it has no rubric)
+    total: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
 class Review:
     """One row of the append-only review log, with the columns replay derives."""
 

@@ -1,32 +1,30 @@
-"""Today's queue and what a review does: answer, undo, suspend, bury. No UI.
+"""A sitting of review: today's queue, the answers given, and everything undo can take back. No UI.
 
-The queue is built once when a sitting starts, bounded by the day's limits,
-and then kept: an answer removes its card and puts it back among the
-learning cards if it is due again today. It is built afresh when the study
-day changes, after a bury, suspend or undo, and whenever the database was
-changed by anything else (another trainer, an import, another screen): the
-connection's change count and SQLite's data_version tell, at no cost. So the
-queue always equals the one a fresh build would give, and an answer costs
-what one card costs, not what the collection holds.
+The queue itself lives in trainer.today (built once, kept in step with each
+answer). This module is what the review screen talks to: the card to show,
+the intervals on its buttons, the answer (committed before it returns), and
+an undo stack of every action of the sitting (answers, suspends, buries,
+forgets), so `u` works from any screen of the sitting, back to its start.
 """
 
 from __future__ import annotations
 
-import bisect
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Callable
 
-from trainer import history
+from trainer import history, today
 from trainer.config import Settings
 from trainer.days import from_ms, to_ms
-from trainer.model import Card, EventKind, Rating, Status
+from trainer.model import Card, DrillAnswer, EventKind, Rating, Status
 from trainer.scheduler import Scheduler
 from trainer.store import Store
 from trainer.store import cards as card_table
 from trainer.store import queue as queue_table
 from trainer.store.cards import resolve_deck  # noqa: F401  (callers find it here)
 from trainer.store.queue import QueueItem
+from trainer.today import Queue  # noqa: F401  (re-exported: the review screen's type)
 
 # When nothing is due, a learning card due this soon may be shown early.
 LEARN_AHEAD = timedelta(minutes=20)
@@ -35,99 +33,68 @@ MAX_DURATION_MS = history.MAX_DURATION_MS
 
 
 @dataclass(frozen=True)
-class Queue:
-    """Today's cards and what is left of each kind.
+class Action:
+    """One undoable thing done in the sitting."""
 
-    The order is: learning cards due now, then the reviews (lowest recall
-    first) with the new cards spread evenly among them. `first()` finds the
-    head without ordering the rest, so drawing a card costs the same with
-    twenty cards left or ten thousand.
-    """
-
-    ready: tuple[QueueItem, ...]  # learning cards due now, by due time
-    reviews: tuple[QueueItem, ...]
-    new_cards: tuple[QueueItem, ...]
-    learning: int  # learning cards due later today, the ready ones included
-
-    @property
-    def new(self) -> int:
-        return len(self.new_cards)
-
-    @property
-    def review(self) -> int:
-        return len(self.reviews)
-
-    @property
-    def cards(self) -> tuple[QueueItem, ...]:
-        """Every card ready now, in the order they will be shown."""
-        return self.ready + tuple(_spread(list(self.reviews), list(self.new_cards)))
-
-    @property
-    def empty(self) -> bool:
-        return not (self.ready or self.reviews or self.new_cards)
-
-    def first(self) -> QueueItem | None:
-        if self.ready:
-            return self.ready[0]
-        if self.reviews and self.new_cards:
-            # The heads of _spread: review 0 sits at 1/(R+1), new card 0 at 1/(N+1); a tie goes to the review.
-            return self.reviews[0] if len(self.reviews) >= len(self.new_cards) else self.new_cards[0]
-        return (self.reviews or self.new_cards or (None,))[0]
+    kind: str  # "answer", "forget", "suspend", "bury"
+    key: str
+    review_id: int | None = None  # answer, forget
+    rating: int = 0
+    duration_ms: int = 0
+    before: object = None  # suspend: the status before; bury: buried_until before
+    leech_suspended: bool = False  # the answer made a leech and suspended it
 
 
 @dataclass
 class Tally:
-    """What this sitting did: its answers, newest last (undo pops them)."""
+    """What this sitting did, newest last (undo pops it)."""
 
-    ratings: list[tuple[int, int, int]] = field(default_factory=list)  # (review id, rating, ms)
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def answers(self) -> list[Action]:
+        return [a for a in self.actions if a.kind == "answer"]
+
+    @property
+    def ratings(self) -> list[tuple[int, int, int]]:
+        """(review id, rating, ms) of each answer."""
+        return [(a.review_id, a.rating, a.duration_ms) for a in self.answers]
 
     @property
     def reviewed(self) -> int:
-        return len(self.ratings)
+        return len(self.answers)
 
     @property
     def again(self) -> int:
-        return sum(1 for _, rating, _ in self.ratings if rating == Rating.AGAIN)
+        return sum(1 for a in self.answers if a.rating == Rating.AGAIN)
 
     @property
     def time_ms(self) -> int:
-        return sum(ms for _, _, ms in self.ratings)
+        return sum(a.duration_ms for a in self.answers)
 
 
-def _spread(reviews: list[QueueItem], new: list[QueueItem]) -> list[QueueItem]:
-    """Mix new cards evenly among the reviews instead of piling them at one end.
+@dataclass(frozen=True)
+class Answered:
+    """What an answer did, for the screen to say."""
 
-    Review i goes at (i+1)/(R+1) of the way, new card j at (j+1)/(N+1); the
-    positions are compared as exact integers, a tie going to the review.
-    """
-    r, n = len(reviews) + 1, len(new) + 1
-    placed = [((i + 1) * n, 0, i) for i in range(len(reviews))] + [((j + 1) * r, 1, j) for j in range(len(new))]
-    placed.sort()
-    return [reviews[i] if kind == 0 else new[i] for _, kind, i in placed]
+    review_id: int
+    clock_went_back: bool = False
+    leech: bool = False  # the card just became (or stays) a leech at this lapse
+    suspended: bool = False  # ... and leech_action suspended it
 
 
-def _learning_order(item: QueueItem) -> tuple[int, int]:
-    return (item.due, item.id)
-
-
-def _due(item: QueueItem) -> int:
-    return item.due
-
-
-@dataclass
-class _Kept:
-    """The day's queue as built, and what it was built from."""
-
-    start: int  # the study day, in ms
-    end: int
-    seen: tuple[int, int]  # (data_version, total_changes) when last in step with the database
-    learning: list[QueueItem]  # learning cards due today, by due time
-    reviews: list[QueueItem]  # review cards, lowest recall first, within the day's limit
-    new: list[QueueItem]  # new cards within the day's limit, in deck order
+def leech_threshold_met(lapses: int, threshold: int) -> bool:
+    """At the threshold, then every half threshold (rounded up) after it: Anki's rule."""
+    if threshold <= 0:
+        return False
+    half = max(1, math.ceil(threshold / 2))
+    return lapses >= threshold and (lapses - threshold) % half == 0
 
 
 class Session:
-    """One sitting of review over one deck (or all): the queue, and the answers given."""
+    """One sitting of review over one deck (or all): the queue, and what was done."""
+
+    practice = False  # a practice source (trainer.practice) says True: no FSRS, no intervals
 
     def __init__(
         self,
@@ -145,7 +112,7 @@ class Session:
         self.tz = self.scheduler.tz
         self.calendar = self.scheduler.calendar
         self.tally = Tally()
-        self._kept: _Kept | None = None
+        self._kept: today.Kept | None = None
         self.last_clock_went_back = False
         self.on_rebuild: Callable[[], None] | None = None  # for tests and benchmarks
 
@@ -153,92 +120,24 @@ class Session:
     def _stamp(self) -> tuple[int, int]:
         return self.store.data_version(), self.store.conn.total_changes
 
-    def _build(self, now_ms: int) -> _Kept:
-        """Today's queue from the database: the reads are bounded by the day's limits."""
-        if self.on_rebuild:
-            self.on_rebuild()
-        store, deck = self.store, self.deck
-        start, end = self.calendar.bounds_ms(now_ms)
-        done, ids_today, siblings_today = queue_table.answered_today(store, start, end)
-
-        def allowed(card_id: int, sibling: str | None, used: set[str]) -> bool:
-            # Ladder rungs and cloze deletions are siblings: one a day, though
-            # that one may come back through its learning steps.
-            return not sibling or sibling not in used or card_id in ids_today
-
-        learning = [c for c in queue_table.learning_due(store, end, now_ms, deck) if allowed(c.id, c.sibling, siblings_today)]
-        used = set(siblings_today) | {c.sibling for c in learning if c.sibling}
-
-        chosen: list[int] = []
-        reviews_left = max(0, self.settings.reviews_per_day - done["review"])
-        fetch = reviews_left + 16
-        while len(chosen) < reviews_left:
-            # Siblings answered today are skipped, so a few more than the limit
-            # are asked for, and more again in the rare case that is not enough.
-            ranked = queue_table.reviews_due(store, end, now_ms, start, deck, fetch)
-            chosen, seen = [], set(used)
-            for card_id, sibling in ranked:
-                if not allowed(card_id, sibling, seen):
-                    continue
-                if sibling:
-                    seen.add(sibling)
-                chosen.append(card_id)
-                if len(chosen) >= reviews_left:
-                    break
-            if len(ranked) < fetch:
-                break
-            fetch *= 4
-        reviews = queue_table.items_by_id(store, chosen)
-        used |= {card.sibling for card in reviews if card.sibling}
-
-        new: list[QueueItem] = []
-        new_left = max(0, self.settings.new_per_day - done["new"])
-        if new_left:
-            for card in queue_table.new_cards(store, now_ms, deck):
-                if card.sibling:
-                    if card.sibling in used:
-                        continue
-                    used.add(card.sibling)
-                new.append(card)
-                if len(new) >= new_left:
-                    break
-        return _Kept(start, end, self._stamp(), learning, reviews, new)
-
-    def _current(self, now: datetime) -> _Kept:
+    def _current(self, now: datetime) -> today.Kept:
         now_ms = to_ms(now)
         kept = self._kept
         if kept is None or not kept.start <= now_ms < kept.end or kept.seen != self._stamp():
-            kept = self._kept = self._build(now_ms)
+            if self.on_rebuild:
+                self.on_rebuild()
+            start, end = self.calendar.bounds_ms(now_ms)
+            kept = self._kept = today.build(
+                self.store, self.deck, start, end, now_ms, self.settings.new_per_day,
+                self.settings.reviews_per_day, self.settings.new_card_order == "mixed", self._stamp(),
+            )
         return kept
 
     def queue(self, now: datetime) -> Queue:
-        kept = self._current(now)
-        ready = kept.learning[: bisect.bisect_right(kept.learning, to_ms(now), key=_due)]
-        return Queue(tuple(ready), tuple(kept.reviews), tuple(kept.new), len(kept.learning))
-
-    def allowance(self, now: datetime) -> tuple[int, int]:
-        """(new cards, reviews) today's limits still allow, counting every answer given today."""
-        start, end = self.calendar.bounds_ms(to_ms(now))
-        done = queue_table.answered_today(self.store, start, end)[0]
-        return (max(0, self.settings.new_per_day - done["new"]),
-                max(0, self.settings.reviews_per_day - done["review"]))
-
-    def deck_counts(self, now: datetime) -> list[queue_table.DeckCounts]:
-        """Every deck's new / learning / due today, capped by what the day's limits allow.
-
-        One aggregate query: no queue is built per deck. A ladder's rungs (or a
-        cloze's deletions) count as one new card, as one a day is shown.
-        """
-        now_ms = to_ms(now)
-        _, end = self.calendar.bounds_ms(now_ms)
-        new_left, reviews_left = self.allowance(now)
-        return [
-            row._replace(new=min(row.new, new_left), due=min(row.due, reviews_left))
-            for row in queue_table.deck_counts(self.store, now_ms, end)
-        ]
+        return self._current(now).queue(to_ms(now))
 
     def invalidate(self) -> None:
-        """Build the queue afresh next time (after a bury, suspend or undo)."""
+        """Build the queue afresh next time."""
         self._kept = None
 
     def peek(self, now: datetime) -> tuple[Card | None, Queue]:
@@ -290,70 +189,123 @@ class Session:
         """When the next study day starts (new cards come back then)."""
         return from_ms(self.calendar.bounds_ms(to_ms(now))[1])
 
+    def allowance(self, now: datetime) -> tuple[int, int]:
+        """(new cards, reviews) today's limits still allow, counting every answer given today."""
+        start, end = self.calendar.bounds_ms(to_ms(now))
+        done = queue_table.answered_today(self.store, start, end)[0]
+        return (max(0, self.settings.new_per_day - done["new"]),
+                max(0, self.settings.reviews_per_day - done["review"]))
+
+    def deck_counts(self, now: datetime) -> list[queue_table.DeckCounts]:
+        """Every deck's new / learning / due today, capped by what the day's limits allow.
+
+        One aggregate query: no queue is built per deck. A ladder's rungs (or a
+        cloze's deletions) count as one new card, as one a day is shown.
+        """
+        now_ms = to_ms(now)
+        _, end = self.calendar.bounds_ms(now_ms)
+        new_left, reviews_left = self.allowance(now)
+        return [
+            row._replace(new=min(row.new, new_left), due=min(row.due, reviews_left))
+            for row in queue_table.deck_counts(self.store, now_ms, end)
+        ]
+
     # -- answering -----------------------------------------------------------
     def intervals(self, card: Card, now: datetime) -> dict[Rating, timedelta]:
         """What each button gives: the very computation the answer makes (the log keeps milliseconds)."""
         current = card_table.get_card(self.store, card.key) or card
         return self.scheduler.preview(card.key, current.memory, from_ms(to_ms(now)))
 
-    def answer(self, card: Card, rating: Rating, now: datetime, duration_ms: int | None) -> int:
-        """Record an answer; it is committed before this returns."""
+    def answer(self, card: Card, rating: Rating, now: datetime, duration_ms: int | None,
+               drill: DrillAnswer | None = None) -> int:
+        """Record an answer; it is committed before this returns. Returns the review's id."""
+        return self.answer_card(card, rating, now, duration_ms, drill).review_id
+
+    def answer_card(self, card: Card, rating: Rating, now: datetime, duration_ms: int | None,
+                    drill: DrillAnswer | None = None) -> Answered:
+        """Record an answer and say what it did (a leech, a clock set back)."""
         kept = self._kept
         in_step = kept is not None and kept.seen == self._stamp()
-        recorded = history.answer(self.store, self.scheduler, card.key, rating, now, duration_ms)
+        recorded = history.answer(self.store, self.scheduler, card.key, rating, now, duration_ms, drill)
         self.last_clock_went_back = recorded.clock_went_back
-        self.tally.ratings.append((recorded.review_id, int(rating), recorded_duration(duration_ms)))
+        leech = recorded.lapsed and leech_threshold_met(recorded.memory.lapses, self.settings.leech_threshold)
+        suspended = leech and self.settings.leech_action == "suspend"
+        if suspended:
+            with self.store.write():
+                card_table.set_status(self.store, [card.key], Status.SUSPENDED, now)
+        self.tally.actions.append(Action("answer", card.key, recorded.review_id, int(rating),
+                                         recorded_duration(duration_ms), leech_suspended=suspended))
         # Our own commit leaves data_version alone: a change there is another writer's.
-        if in_step and self.store.data_version() == kept.seen[0]:
-            self._after_answer(kept, card, recorded.memory)
+        if in_step and not suspended and self.store.data_version() == kept.seen[0]:
+            self._after_answer(kept, card, recorded, to_ms(now))
         else:
             self.invalidate()
-        return recorded.review_id
+        return Answered(recorded.review_id, recorded.clock_went_back, leech, suspended)
 
-    def _after_answer(self, kept: _Kept, card: Card, memory) -> None:
+    def _after_answer(self, kept: today.Kept, card: Card, recorded: history.Recorded, now_ms: int) -> None:
         """What a fresh build would now give: the card leaves its list, and rejoins the learning cards if due today."""
-        item = None
-        for bucket in (kept.learning, kept.reviews, kept.new):
-            for i, queued in enumerate(bucket):
-                if queued.key == card.key:
-                    item = bucket.pop(i)
-                    break
-            if item is not None:
-                break
+        memory = recorded.memory
+        item = kept.take(card.key)
+        if recorded.state_before == "new":
+            kept.new_left -= 1
+            del kept.new[max(0, kept.new_left):]  # a follow-up counts against the day's new cards too
         if item is None:
             item = QueueItem(card.key, str(getattr(card.kind, "value", card.kind)), card.sibling, memory.state,
-                             None, None, None, card.source_line, card.id)
+                             None, None, None, card.source_line, card.id, card.extra.get("drill"))
         if memory.state in ("learning", "relearning") and to_ms(memory.due) < kept.end:
-            back = item._replace(state=memory.state, due=to_ms(memory.due), stability=memory.stability,
-                                 last_review=to_ms(memory.last_review))
-            bisect.insort(kept.learning, back, key=_learning_order)
+            kept.put_learning(item._replace(state=memory.state, due=to_ms(memory.due), stability=memory.stability,
+                                            last_review=to_ms(memory.last_review)))
+        if item.kind == "drill" and recorded.state_before == "new":
+            # Its follow-ups come right after a drill's first answer (they were held back till now).
+            kept.follow.extend(queue_table.followups_of(self.store, [card.key], now_ms, self.deck))
         kept.seen = self._stamp()
 
-    def undo(self) -> Card | None:
-        """Take back the last action of this sitting; returns the card to show again."""
-        while self.tally.ratings:
-            review_id, _, _ = self.tally.ratings.pop()
-            key = history.undo(self.store, self.scheduler, review_id)
-            if key is not None:  # None: already gone (undone by another trainer)
-                self.invalidate()
-                return card_table.get_card(self.store, key)
-        return None
-
+    # -- the other actions, and undo ------------------------------------------
     def suspend(self, card: Card, now: datetime) -> None:
         with self.store.write():
+            before = card_table.status_of(self.store, card.key)
             card_table.set_status(self.store, [card.key], Status.SUSPENDED, now)
+        self.tally.actions.append(Action("suspend", card.key, before=before))
         self.invalidate()
 
     def bury(self, card: Card, now: datetime) -> None:
         """Hide the card until the next study day starts."""
+        before = card_table.buried_until_of(self.store, card.key)
         card_table.bury(self.store, card.key, self.tomorrow(now))
+        self.tally.actions.append(Action("bury", card.key, before=before))
         self.invalidate()
 
     def forget(self, card: Card, now: datetime) -> int:
         """Send a card back to new; its history stays in the log."""
         recorded = history.record(self.store, self.scheduler, card.key, EventKind.FORGET, now)
+        self.tally.actions.append(Action("forget", card.key, recorded.review_id))
         self.invalidate()
         return recorded.review_id
+
+    def undo(self) -> Card | None:
+        """Take back the last action of this sitting; returns the card it concerned, to show again."""
+        while self.tally.actions:
+            action = self.tally.actions.pop()
+            self.invalidate()
+            if action.kind in ("answer", "forget"):
+                key = history.undo(self.store, self.scheduler, action.review_id)
+                if key is None:  # already gone (undone by another trainer)
+                    continue
+                if action.leech_suspended:
+                    with self.store.write():
+                        self.store.conn.execute("UPDATE cards SET status = 'active' WHERE key = ? AND status = 'suspended'",
+                                                (action.key,))
+            elif action.kind == "suspend":
+                with self.store.write():
+                    self.store.conn.execute("UPDATE cards SET status = ? WHERE key = ?", (action.before, action.key))
+            elif action.kind == "bury":
+                with self.store.write():
+                    self.store.conn.execute("UPDATE cards SET buried_until = ? WHERE key = ?", (action.before, action.key))
+            return card_table.get_card(self.store, action.key)
+        return None
+
+    def last_action(self) -> Action | None:
+        return self.tally.actions[-1] if self.tally.actions else None
 
 
 def recorded_duration(duration_ms: int | None) -> int:

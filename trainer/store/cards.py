@@ -134,6 +134,16 @@ def set_status(store: Store, keys: Iterable[str], status: Status, now: datetime)
     )
 
 
+def status_of(store: Store, key: str) -> str | None:
+    row = store.conn.execute("SELECT status FROM cards WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def buried_until_of(store: Store, key: str) -> int | None:
+    row = store.conn.execute("SELECT buried_until FROM cards WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
 def bury(store: Store, key: str, until: datetime | None) -> None:
     with store.atomic():
         store.conn.execute("UPDATE cards SET buried_until = ? WHERE key = ?", (_ms(until), key))

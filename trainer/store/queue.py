@@ -7,7 +7,8 @@ and cut in SQL, new cards stream from an index in deck order.
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+import heapq
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from trainer.store.connection import Store
 
@@ -24,9 +25,13 @@ class QueueItem(NamedTuple):
     last_review: int | None  # ms
     source_line: int
     id: int
+    parent: str | None = None  # a drill follow-up's drill (its key)
 
 
-_ITEM_COLUMNS = "key, kind, sibling, state, due, stability, last_review, source_line, id"
+_ITEM_COLUMNS = (
+    "key, kind, sibling, state, due, stability, last_review, source_line, id, "
+    "CASE WHEN kind = 'followup' THEN json_extract(extra, '$.drill') END"
+)
 _SHOWABLE = "status = 'active' AND (buried_until IS NULL OR buried_until <= :now)"
 
 
@@ -74,7 +79,7 @@ def items_by_id(store: Store, ids: list[int]) -> list[QueueItem]:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         sql = f"SELECT {_ITEM_COLUMNS} FROM cards WHERE id IN ({', '.join('?' * len(chunk))})"
-        found.update((row[-1], QueueItem(*row)) for row in store.conn.execute(sql, chunk))
+        found.update((row[8], QueueItem(*row)) for row in store.conn.execute(sql, chunk))
     return [found[i] for i in ids]
 
 
@@ -88,6 +93,96 @@ def new_cards(store: Store, now: int, deck: str | None) -> Iterator[QueueItem]:
         f"AND (buried_until IS NULL OR buried_until <= :now){_deck_filter(deck)} ORDER BY path, source_line"
     )
     return (QueueItem(*row) for row in store.conn.execute(sql, {"now": now, "deck": deck}))
+
+
+def new_cards_mixed(
+    store: Store, now: int, introduced: dict[str, int], skip: Callable[[QueueItem], bool]
+) -> Iterator[QueueItem]:
+    """New cards taking turns across decks: each deck's n-th card of the day before any deck's (n+1)-th.
+
+    A card's turn is (cards of its deck introduced today + its place among
+    the deck's waiting cards, the deck's name), so answering the head of the
+    queue leaves every other card's turn as it was: the order a fresh build
+    gives is the order kept since morning. Cards `skip` turns down (a sibling
+    already shown today, a follow-up waiting for its drill) take no turn. A
+    deck's cards are read only when its turn comes, so twenty new cards from
+    a thousand decks read twenty decks.
+    """
+    decks = [row[0] for row in store.conn.execute(
+        "SELECT DISTINCT deck FROM cards WHERE status = 'active' AND state = 'new' ORDER BY deck"
+    )]
+    sql = (
+        f"SELECT {_ITEM_COLUMNS} FROM cards WHERE deck = :deck AND status = 'active' AND state = 'new' "
+        "AND (buried_until IS NULL OR buried_until <= :now) ORDER BY path, source_line"
+    )
+    cursors: dict[int, Iterator] = {}
+    turns = [(introduced.get(name, 0), index) for index, name in enumerate(decks)]
+    heapq.heapify(turns)
+    while turns:
+        turn, index = heapq.heappop(turns)
+        cursor = cursors.get(index)
+        if cursor is None:
+            cursor = cursors[index] = iter(store.conn.execute(sql, {"deck": decks[index], "now": now}).fetchall())
+        for row in cursor:
+            card = QueueItem(*row)
+            if skip(card):
+                continue
+            yield card
+            heapq.heappush(turns, (turn + 1, index))
+            break
+
+
+def introduced_per_deck(store: Store, start: int, end: int, drills_today: Iterable[str]) -> dict[str, int]:
+    """deck -> new cards answered for the first time in [start, end).
+
+    The follow-ups of a drill introduced the same day are left out: they came
+    with their drill, outside the decks' turns.
+    """
+    drills = set(drills_today)
+    sql = (
+        "SELECT DISTINCT c.id, c.deck, CASE WHEN c.kind = 'followup' THEN json_extract(c.extra, '$.drill') END "
+        "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.at >= ? AND r.at < ? AND r.kind = 0 AND r.state = 0"
+    )
+    counts: dict[str, int] = {}
+    for _, deck, parent in store.conn.execute(sql, (start, end)):
+        if parent is None or parent not in drills:
+            counts[deck] = counts.get(deck, 0) + 1
+    return counts
+
+
+def drills_introduced(store: Store, start: int, end: int) -> list[str]:
+    """Keys of the drills answered for the first time in [start, end), in that order."""
+    sql = (
+        "SELECT c.key FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.at >= ? AND r.at < ? "
+        "AND r.kind = 0 AND r.state = 0 AND c.kind = 'drill' ORDER BY r.at, r.id"
+    )
+    return list(dict.fromkeys(row[0] for row in store.conn.execute(sql, (start, end))))
+
+
+def followups_of(store: Store, drills: list[str], now: int, deck: str | None) -> list[QueueItem]:
+    """New, showable follow-ups of these drills: drill by drill, each in its questions' order."""
+    if not drills:
+        return []
+    marks = ", ".join("?" * len(drills))
+    sql = (
+        f"SELECT {_ITEM_COLUMNS}, json_extract(extra, '$.index') FROM cards WHERE kind = 'followup' "
+        f"AND state = 'new' AND status = 'active' AND (buried_until IS NULL OR buried_until <= ?) "
+        f"AND json_extract(extra, '$.drill') IN ({marks})" + (" AND deck = ?" if deck is not None else "")
+    )
+    params = [now, *drills] + ([deck] if deck is not None else [])
+    rows = store.conn.execute(sql, params).fetchall()
+    order = {key: i for i, key in enumerate(drills)}
+    rows.sort(key=lambda row: (order[row[9]], row[10] or 0))
+    return [QueueItem(*row[:10]) for row in rows]
+
+
+def followups_of_drill(store: Store, drill: str, now: int) -> list[QueueItem]:
+    return followups_of(store, [drill], now, None)
+
+
+def is_new(store: Store, key: str) -> bool:
+    row = store.conn.execute("SELECT state FROM cards WHERE key = ?", (key,)).fetchone()
+    return bool(row) and row[0] == "new"
 
 
 def answered_today(store: Store, start: int, end: int) -> tuple[dict[str, int], set[int], set[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator, NamedTuple
 
 from trainer.days import from_ms
-from trainer.model import EventKind, Rating, Review
+from trainer.model import DrillAnswer, EventKind, Rating, Review
 from trainer.store.connection import Store
 
 STATE_CODES = {"new": 0, "learning": 1, "review": 2, "relearning": 3}
@@ -48,6 +48,20 @@ def insert_event(
     )
     values = (card_id, at_ms, int(kind), int(rating) if rating else None, duration_ms) + tuple(derived)
     return store.conn.execute(sql, values).lastrowid
+
+
+def insert_drill_answer(store: Store, review_id: int, drill: DrillAnswer) -> None:
+    store.conn.execute(
+        "INSERT INTO drill_answers (review_id, time_ms, ticked, total, notes) VALUES (?, ?, ?, ?, ?)",
+        (review_id, drill.time_ms, drill.ticked, drill.total, drill.notes or None),
+    )
+
+
+def drill_answer(store: Store, review_id: int) -> DrillAnswer | None:
+    row = store.conn.execute(
+        "SELECT time_ms, ticked, total, notes FROM drill_answers WHERE review_id = ?", (review_id,)
+    ).fetchone()
+    return DrillAnswer(row[0], row[1], row[2], row[3] or "") if row else None
 
 
 def delete_event(store: Store, review_id: int) -> int | None:
