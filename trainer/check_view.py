@@ -8,6 +8,7 @@ from pathlib import Path
 
 from trainer import history
 from trainer.config import Settings
+from trainer.safe_text import json_text, visible_line
 from trainer.scheduler import Scheduler
 from trainer.store import open_db
 
@@ -29,7 +30,7 @@ def run_check(db_path: Path, settings: Settings, *, repair: bool = False, as_jso
         report = history.check(store, scheduler, repair=repair)
     ok = report.ok or report.repaired
     if as_json:
-        print(json.dumps({
+        print(json_text(json.dumps({
             "cards": report.cards, "reviews": report.reviews, "ok": report.ok, "repaired": report.repaired,
             "settings_changed_since_last_rebuild": stale_settings,
             "mismatched": [
@@ -37,7 +38,7 @@ def run_check(db_path: Path, settings: Settings, *, repair: bool = False, as_jso
                  "columns": {name: [_plain(a), _plain(b)] for name, (a, b) in m.columns.items()}}
                 for m in report.mismatched
             ],
-        }, indent=2))
+        }, indent=2)))
         return 0 if ok else 1
     print(f"Replayed {report.reviews:,} reviews of {report.cards:,} cards.")
     if report.ok:
@@ -46,7 +47,7 @@ def run_check(db_path: Path, settings: Settings, *, repair: bool = False, as_jso
     print(f"{len(report.mismatched):,} card(s) differ from the replay of their log:", file=sys.stderr)
     for mismatch in report.mismatched[:SHOWN]:
         names = ", ".join(list(mismatch.columns)[:4]) + (" …" if len(mismatch.columns) > 4 else "")
-        print(f"  {mismatch.location}  {names}", file=sys.stderr)
+        print(f"  {visible_line(mismatch.location)}  {names}", file=sys.stderr)
     if len(report.mismatched) > SHOWN:
         print(f"  … and {len(report.mismatched) - SHOWN:,} more (--json lists them all)", file=sys.stderr)
     if stale_settings:

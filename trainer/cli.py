@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from trainer.errors import TrainerError
+from trainer.safe_text import visible
 
 EXIT_ERROR = 1
 
@@ -187,7 +188,7 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except TrainerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {visible(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -198,7 +199,7 @@ def main() -> None:
         if os.environ.get("TRAINER_DEBUG"):
             raise
         click.echo(
-            f"error: unexpected {type(exc).__name__}: {exc}\n"
+            f"error: unexpected {type(exc).__name__}: {visible(str(exc))}\n"
             "This is a bug in trainer; run again with TRAINER_DEBUG=1 to see the traceback.",
             err=True,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trainer.importer import ImportReport
+from trainer.safe_text import visible_line
 
 COUNTS = ("added", "updated", "unchanged", "retired")
 
@@ -29,14 +30,16 @@ def format_report(report: ImportReport) -> tuple[str, str]:
     lines = []
     if report.dry_run:
         lines.append("Dry run: nothing is written.")
-    width = max((len(deck.path) for deck in report.decks), default=0)
-    for deck in report.decks:
+    # File names and notes quote what is on disk: shown with escapes, never raw.
+    shown = [visible_line(deck.path) for deck in report.decks]
+    width = max((len(path) for path in shown), default=0)
+    for deck, path in zip(report.decks, shown):
         if deck.skipped:
-            lines.append(f"{deck.path:<{width}}  skipped: {len(deck.errors)} error(s), its cards are unchanged")
+            lines.append(f"{path:<{width}}  skipped: {len(deck.errors)} error(s), its cards are unchanged")
             continue
-        lines.append(f"{deck.path:<{width}}  {_counts(lambda n: getattr(deck, n), deck.added_by_kind)}")
+        lines.append(f"{path:<{width}}  {_counts(lambda n: getattr(deck, n), deck.added_by_kind)}")
     for deck in report.decks:
-        lines.extend(f"  note: {note}" for note in deck.notes)
+        lines.extend(f"  note: {visible_line(note)}" for note in deck.notes)
     if not report.decks and not report.errors:
         lines.append("No deck files (*.md) found.")
     added: dict[str, int] = {}

@@ -18,6 +18,7 @@ from pathlib import Path
 from trainer.model import ParsedCard, ParseError, Status
 from trainer import carry_over
 from trainer.parse import parse_deck
+from trainer.safe_text import visible_line
 from trainer.store import Store
 from trainer.store import cards as card_table
 
@@ -159,7 +160,8 @@ def _content_row(card: ParsedCard, deck: str, path: str) -> dict:
         "kind": card.kind.value,
         "deck": deck,
         "path": path,
-        "section": card.section,
+        # A section is a label: shown everywhere, never part of a card's identity.
+        "section": visible_line(card.section),
         "prompt": card.prompt,
         "answer": card.answer,
         "extra": json.dumps(card.extra, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
@@ -213,7 +215,8 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
             deck.errors.append(error)
             continue
         parsed = parse_deck(text, shown)
-        deck.title = parsed.title
+        # A title is a label shown on every screen: no control character survives into it.
+        deck.title = visible_line(parsed.title)
         deck.errors.extend(parsed.errors)
         if not deck.errors:
             loaded.append(_Loaded(path, shown, digest, deck, parsed.cards, stat))

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from enum import Enum, IntEnum
 from typing import ClassVar
 
+from trainer.safe_text import visible_line
+
 
 class CardKind(str):
     """A card kind's name ("faq", "cloze" ...): a plain string.
@@ -55,7 +57,8 @@ class ParseError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # The path and the message may quote a deck: never let them reach a terminal raw.
+        return visible_line(f"{self.path}:{self.line}: {self.message}")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 The renderables are built here once and shown both by the command and by the
 TUI's stats screen. Anything that came from a deck (deck names, prompts) goes
-in as rich.text.Text, never as a string Rich would read markup from. Colour
+in as rich.text.Text, never as a string Rich would read markup from, and
+with its control characters shown as escapes (trainer.safe_text). Colour
 is Rich's to decide: none when piped, none under NO_COLOR.
 """
 
@@ -20,6 +21,7 @@ from rich.text import Text
 from trainer.config import Settings
 from trainer.history import open_current
 from trainer.importer import display_path
+from trainer.safe_text import json_text, visible, visible_line
 from trainer.stats import CATEGORIES, StatsReport, compute_stats, stats_to_dict
 
 BAR_WIDTH = 40
@@ -44,11 +46,11 @@ def run_stats(
     with store:
         report = compute_stats(store, settings, now, deck=deck, days=days, on=on, tz=settings.zone)
     if as_json:
-        sys.stdout.write(json.dumps(stats_to_dict(report), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(json.dumps(stats_to_dict(report), indent=2, ensure_ascii=False)) + "\n")
         return 0
     console = Console(highlight=False)
     if report.message:
-        console.print(Text(report.message))
+        console.print(Text(visible(report.message)))
         return 0
     for part in render_report(report):
         console.print(part)
@@ -59,7 +61,7 @@ def run_stats(
 def render_report(report: StatsReport) -> list[RenderableType]:
     """Every section, in reading order."""
     if report.message:
-        return [Text(report.message)]
+        return [Text(visible(report.message))]
     return [
         _title(report),
         _today(report),
@@ -92,7 +94,7 @@ def _heading(text: str) -> Text:
 
 
 def _title(report: StatsReport) -> Text:
-    scope = Text("all decks") if report.deck is None else Text(report.deck)
+    scope = Text("all decks") if report.deck is None else Text(visible_line(report.deck))
     return Text.assemble(("Stats: ", "bold"), scope, f"  (study days start at {report.day_starts_at}:00)")
 
 
@@ -111,7 +113,7 @@ def _cards(report: StatsReport) -> Group:
     for column in table.columns[1:]:
         column.justify = "right"
     for name, counts in report.cards.items():
-        table.add_row(Text(name), *(str(getattr(counts, c)) for c in CATEGORIES + ("total",)))
+        table.add_row(Text(visible_line(name)), *(str(getattr(counts, c)) for c in CATEGORIES + ("total",)))
     if len(report.cards) > 1:
         total = report.cards_total
         table.add_row(Text("all", style="bold"), *(str(getattr(total, c)) for c in CATEGORIES + ("total",)))
@@ -174,7 +176,7 @@ def _memory(report: StatsReport) -> Group:
     rows = m.decks + ([m.total] if len(m.decks) > 1 else [])
     for d in rows:
         table.add_row(
-            Text(d.deck, style="bold" if d is m.total else ""),
+            Text(visible_line(d.deck), style="bold" if d is m.total else ""),
             f"{d.studied}/{d.active}",
             percent(d.recall_now),
             percent(d.recall_on),
@@ -210,7 +212,7 @@ def _hardest(report: StatsReport) -> Group:
         return Group(_heading("Hardest cards"), Text("none yet: no card has lapsed or fallen below your target recall"))
     table = Table("where", "lapses", "recall now", "prompt", box=None, pad_edge=False)
     for card in report.hardest:
-        prompt = card.prompt.splitlines()[0] if card.prompt else ""
+        prompt = visible_line(card.prompt.split("\n")[0]) if card.prompt else ""
         table.add_row(Text(short_location(card.location)), str(card.lapses), percent(card.recall_now),
                       Text(prompt, overflow="ellipsis", no_wrap=True))
     return Group(_heading("Hardest cards (most lapses, then lowest recall)"), table)
@@ -223,7 +225,7 @@ def short_location(location: str) -> str:
     parts = Path(shown).parts
     if len(parts) > 2 and Path(shown).is_absolute():
         shown = str(Path("…", *parts[-2:]))
-    return f"{shown}:{line}"
+    return visible_line(f"{shown}:{line}")
 
 
 def _parameters(report: StatsReport) -> Group:

@@ -8,9 +8,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from trainer.safe_text import visible_line
 from trainer.session import Session
 
-ALL_DECKS = "\x00all"  # a row key no deck title can take
+# Row keys: "all", or "deck:" and the title, so no deck title can take the first.
+ALL_DECKS = "all"
+DECK_KEY = "deck:"
 COUNT_COLUMNS = ("new", "learning", "due", "cards")
 COUNTS_WIDTH = 40  # the four count columns and the table's padding
 
@@ -88,7 +91,7 @@ class DecksScreen(Screen):
                 ("\nEnter reviews the selected deck · a reviews all decks · t shows your stats", "dim"),
             )
         )
-        wanted = {row.deck: (row.new, row.learning, row.due, row.total) for row in rows}
+        wanted = {DECK_KEY + row.deck: (row.new, row.learning, row.due, row.total) for row in rows}
         wanted[ALL_DECKS] = (queue.new, queue.learning, queue.review, sum(row.total for row in rows))
         self._apply(table, wanted)
         table.focus()
@@ -99,7 +102,10 @@ class DecksScreen(Screen):
             selected = self._selected_key()
             table.clear()
             for key, counts in wanted.items():
-                label = Text("All decks", style="bold") if key == ALL_DECKS else Text(key, overflow="ellipsis", no_wrap=True)
+                if key == ALL_DECKS:
+                    label = Text("All decks", style="bold")
+                else:  # a title with an escape sequence shows it, never sends it to the terminal
+                    label = Text(visible_line(key.removeprefix(DECK_KEY)), overflow="ellipsis", no_wrap=True)
                 table.add_row(label, *counts, key=key)
             if selected in wanted:
                 table.move_cursor(row=table.get_row_index(selected))
@@ -118,7 +124,7 @@ class DecksScreen(Screen):
 
     def _selected_deck(self) -> str | None:
         key = self._selected_key()
-        return None if key == ALL_DECKS else key
+        return None if key is None or key == ALL_DECKS else key.removeprefix(DECK_KEY)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
