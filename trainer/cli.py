@@ -18,6 +18,7 @@ from trainer.errors import TrainerError
 from trainer.safe_text import visible
 
 EXIT_ERROR = 1
+_CONTEXT = None  # the command's Context, so an SQLite error can name the database
 
 
 @dataclass
@@ -60,6 +61,8 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
     With no command, opens the daily review on your decks.
     """
     ctx.obj = Context(db_option)
+    global _CONTEXT
+    _CONTEXT = ctx.obj
     if ctx.invoked_subcommand is None:
         _open_app(ctx.obj, deck=None, straight_to_review=False)
 
@@ -192,8 +195,12 @@ def main() -> None:
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
-    except sqlite3.OperationalError as exc:
-        click.echo(f"error: the database could not be used: {exc} (is another program writing to it?)", err=True)
+    except sqlite3.Error as exc:
+        # Read-only, disk full, damaged, locked too long ...: say which, and what to do.
+        from trainer.store.connection import explain
+
+        where = str(_CONTEXT.db_path) if _CONTEXT is not None else "the database"
+        click.echo(f"error: {visible(str(explain(exc, where)))}", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # the last line of defence: no traceback reaches a user
         if os.environ.get("TRAINER_DEBUG"):

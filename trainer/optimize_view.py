@@ -133,6 +133,8 @@ def run_optimize(
     settings = load_settings()
     say = lambda message: print(message, file=sys.stderr)  # noqa: E731
     with history.open_current(db_path, settings, create=False, say=say) as store:
+        # A fit on a damaged log would be rewritten into every schedule: refuse it.
+        store.quick_check()
         outcome = optimize_store(store, settings, now, deck=deck, dry_run=dry_run, retention=retention,
                                  tz=settings.zone)
     print(json.dumps(to_json(outcome, dry_run), indent=2) if as_json else format_text(outcome, dry_run, deck))

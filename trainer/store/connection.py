@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +13,12 @@ import sqlite_utils
 
 from trainer.errors import DatabaseError, SchemaTooNewError
 from trainer.migrations import KNOWN_MIGRATIONS, migrations
+from trainer.store import sessions
 
-# Another trainer may hold the write lock for a moment; wait rather than fail.
-BUSY_TIMEOUT_MS = 5000
+# Another trainer may hold the write lock: wait rather than fail, longer than
+# the longest write the trainer makes (a cold import of 100,000 cards, the
+# rebuild after an optimize on a million reviews, each a few seconds).
+BUSY_TIMEOUT_MS = 30_000
 
 
 class Store:
@@ -22,6 +27,7 @@ class Store:
     def __init__(self, db: sqlite_utils.Database, path: str):
         self.db = db
         self.path = path
+        self.session_token: str | None = None  # this connection's mark in meta, cleared on a clean close
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -65,11 +71,27 @@ class Store:
                 (key, value),
             )
 
+    def quick_check(self) -> None:
+        """Raise DatabaseError, saying how to recover, unless SQLite finds the file whole.
+
+        For work that rewrites much of the database from what it reads (optimize)."""
+        if self.path == ":memory:":
+            return
+        try:
+            problems = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            raise explain(exc, self.path) from None
+        if problems != ["ok"]:
+            raise damaged(self.path, "; ".join(problems))
+
     def data_version(self) -> int:
         """Changes whenever another connection commits to this database (not our own commits)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def close(self) -> None:
+        if self.session_token is not None:
+            token, self.session_token = self.session_token, None
+            sessions.end(self.conn, token)
         self.db.close()
 
     def __enter__(self) -> "Store":
@@ -92,15 +114,18 @@ def _check_not_newer(db: sqlite_utils.Database, path: str) -> None:
 def open_copy_in_memory(path: str | Path) -> Store:
     """A private in-memory copy of a database, for a dry run that must write nothing."""
     source_path = Path(path)
+    _check_file(source_path, str(path))
     try:
         source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
         copy = sqlite3.connect(":memory:")
         with source:
+            source.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _check_trainer_schema(source, str(path))
             _check_not_newer(sqlite_utils.Database(source, execute_plugins=False), str(path))
             source.backup(copy)
         source.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path}: not a trainer database, or damaged: {exc}") from None
+    except sqlite3.Error as exc:
+        raise explain(exc, str(path)) from None
     db = sqlite_utils.Database(copy, execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     if migrations.pending(db):
@@ -116,10 +141,17 @@ def open_read_only(path: str | Path) -> Store:
 
 
 def open_db(path: str | Path, *, create: bool = True) -> Store:
-    """Open (and create or migrate) the database at `path`; ':memory:' works too."""
+    """Open (and create or migrate) the database at `path`; ':memory:' works too.
+
+    Refused, untouched: a folder, a file that is not a trainer database (an
+    empty file or an empty SQLite database is fine to start), a damaged one
+    (checked when the last session did not close cleanly), a newer schema.
+    """
     text = str(path)
-    if text != ":memory:":
+    memory = text == ":memory:"
+    if not memory:
         file = Path(text)
+        _check_file(file, text)
         if not file.exists() and not create:
             raise DatabaseError(f"{text}: no database here yet; run `trainer import` first")
         try:
@@ -129,23 +161,138 @@ def open_db(path: str | Path, *, create: bool = True) -> Store:
     try:
         db = sqlite_utils.Database(text, execute_plugins=False)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{text}: cannot open the database: {exc}") from None
+        raise explain(exc, text) from None
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
-        # Before anything that writes (switching to WAL rewrites the header).
+        # Nothing is written before the file is known to be ours.
+        if not memory:
+            _check_trainer_schema(db.conn, text)
         _check_not_newer(db, text)
-        if text != ":memory:":
-            db.execute("PRAGMA journal_mode = WAL")
+        if not memory:
+            problem = sessions.check_after_unclean_close(db.conn)
+            if problem:
+                raise damaged(text, problem)
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
             # In WAL mode NORMAL survives a killed process; only power loss
             # can drop the last commits, and never corrupts the file.
             db.execute("PRAGMA synchronous = NORMAL")
-        if migrations.pending(db):
-            migrations.apply(db)
-    except SchemaTooNewError:
+        _migrate(db)
+        token = None if memory else sessions.begin(db.conn)
+    except (SchemaTooNewError, DatabaseError):
         db.close()
         raise
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         db.close()
-        raise DatabaseError(f"{text}: not a trainer database, or damaged: {exc}") from None
-    return Store(db, text)
+        raise explain(exc, text) from None
+    store = Store(db, text)
+    store.session_token = token
+    return store
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    """Apply pending migrations, under the write lock: two trainers opening a new
+    database at once must not both create its tables."""
+    if not migrations.pending(db):
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        if migrations.pending(db):  # again, under the lock: the other one may have done it
+            migrations.apply(db)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+# -- is it ours, and is it whole? -------------------------------------------------
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+CHOOSE_ANOTHER = "use --db to choose another file"
+
+
+def _check_file(file: Path, text: str) -> None:
+    """Refuse a path that cannot be a database file before SQLite touches it."""
+    if file.is_dir():
+        raise DatabaseError(
+            f"{text} is a folder; give --db the path of a database file, like {file / 'trainer.db'}"
+        )
+    if file.is_symlink() and not file.exists():
+        try:
+            os.stat(file)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise DatabaseError(
+                    f"{text} is a symbolic link that loops back on itself; fix or remove the link, "
+                    f"or {CHOOSE_ANOTHER}"
+                ) from None
+        # A link to a file not there yet: SQLite creates the file it points at.
+    try:
+        with open(file, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"{text}: cannot read the database: {exc.strerror}; check its permissions") from None
+    if head and head != SQLITE_HEADER:
+        raise DatabaseError(f"not a trainer database: {text}; {CHOOSE_ANOTHER}")
+
+
+def _check_trainer_schema(conn: sqlite3.Connection, text: str) -> None:
+    """An empty database may become a trainer database; another program's may not."""
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        ours = "_sqlite_migrations" in tables and conn.execute(
+            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'trainer' LIMIT 1"
+        ).fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise explain(exc, text) from None
+    if tables and not ours:
+        raise DatabaseError(
+            f"not a trainer database: {text} (it holds tables of another program: "
+            f"{', '.join(sorted(tables)[:3])}); nothing was changed; {CHOOSE_ANOTHER}"
+        )
+
+
+def damaged(text: str, exc: BaseException | str) -> DatabaseError:
+    return DatabaseError(
+        f"{text}: the database is damaged ({exc}); nothing was changed. Recover what can be read "
+        f"into a new file with the sqlite3 tool: `sqlite3 {text} .recover > fixed.sql` then "
+        "`sqlite3 recovered.db < fixed.sql`, and open it with `trainer --db recovered.db` "
+        "(or put it in place of the damaged file)"
+    )
+
+
+def explain(exc: sqlite3.Error, text: str) -> DatabaseError:
+    """What an SQLite error means for the user, and what to do about it."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    message = str(exc)
+    if name.startswith("SQLITE_READONLY") or "readonly database" in message:
+        return DatabaseError(
+            f"{text}: the database is read-only (the file, or the folder it is in, cannot be written); "
+            "check their permissions, or copy the database somewhere writable and use --db"
+        )
+    if name == "SQLITE_FULL" or "disk is full" in message:
+        return DatabaseError(
+            f"{text}: the disk is full; free some space and try again (the change that did not fit "
+            "was not written; everything before it is kept)"
+        )
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in message:
+        return damaged(text, exc)
+    if name == "SQLITE_NOTADB" or "file is not a database" in message:
+        return DatabaseError(f"not a trainer database: {text}; {CHOOSE_ANOTHER}")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in message:
+        return DatabaseError(
+            f"{text}: another program kept the database locked for over {BUSY_TIMEOUT_MS // 1000} s "
+            "(another trainer importing or optimizing?); let it finish and try again"
+        )
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in message:
+        return DatabaseError(
+            f"{text}: cannot open the database file; check that its folder exists and can be written"
+        )
+    if name.startswith("SQLITE_IOERR") or "disk I/O error" in message:
+        return DatabaseError(f"{text}: the disk reported an error ({message}); check the disk and try again")
+    return DatabaseError(f"{text}: the database could not be used: {message}")
