@@ -49,6 +49,7 @@ def format_report(report: ImportReport) -> tuple[str, str]:
     lines.append(f"total: {_counts(report.total, added)}" + (" (dry run)" if report.dry_run else ""))
 
     problems = [str(error).replace(":0:", ":") for error in report.all_errors]
+    problems += [f"warning: {visible_line(warning)}" for warning in report.warnings]
     skipped = sum(1 for deck in report.decks if deck.skipped)
     if skipped:
         problems.append(

@@ -1,26 +1,35 @@
 """Deck files -> the store: diff against what is there, retire what disappeared.
 
-A file whose content hash is unchanged is skipped without parsing. A file with
-any error is skipped whole, so its cards stay exactly as they were; the other
-files still import. Cards are matched by key (trainer.identity), never by file,
-so a card moved to another deck keeps its history.
+A file whose size and time (or content hash) are unchanged is skipped without
+parsing. A file with any error is skipped whole, so its cards stay exactly as
+they were; the other files still import. Cards are matched by key
+(trainer.identity), never by file, so a card moved to another deck keeps its
+history.
+
+Several trainers may share a database, so the slow part (reading and parsing
+the files that changed) happens before the write lock is taken, and a no-op
+re-import takes no lock at all. The diff is made again under the lock
+(BEGIN IMMEDIATE) from what the database holds then, with the files already
+read: two imports started together both succeed, the second finding the
+first one's work done.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from trainer.model import ParsedCard, ParseError, Status
 from trainer import carry_over
+from trainer.deck_files import Found, display_path, file_stat, find_deck_files, read_deck, scan_paths  # noqa: F401
+from trainer.model import ParsedCard, ParsedDeck, ParseError, Status
 from trainer.parse import parse_deck
 from trainer.safe_text import visible_line
 from trainer.store import Store
 from trainer.store import cards as card_table
+from trainer.store.followed import replaced_decks
 
 # Fields whose change counts as "updated" in the report; a card that only
 # moved lines is rewritten silently.
@@ -39,6 +48,7 @@ class DeckReport:
     added_by_kind: dict[str, int] = field(default_factory=dict)
     errors: list[ParseError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # worth a look, but the import went ahead
 
     @property
     def skipped(self) -> bool:
@@ -59,53 +69,18 @@ class ImportReport:
         return self.errors + [e for deck in self.decks for e in deck.errors]
 
     @property
+    def warnings(self) -> list[str]:
+        return [w for deck in self.decks for w in deck.warnings]
+
+    @property
     def ok(self) -> bool:
         return not self.all_errors
 
-
-def display_path(path: Path | str) -> str:
-    """A path as the user would type it: relative to here when it is below here."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
-def _deck_files_under(root: Path, errors: list[ParseError]) -> list[Path]:
-    """Every `*.md` below root, skipping hidden folders and files (.git, .venv,
-    editor lock files) without walking into them. A folder that cannot be read
-    is an error, not an empty folder: its decks must not look deleted."""
-
-    def unreadable(exc: OSError) -> None:
-        where = display_path(exc.filename or root)
-        errors.append(ParseError(where, 0, f"cannot read the folder: {exc.strerror}; check its permissions"))
-
-    found = []
-    for folder, subfolders, names in os.walk(root, onerror=unreadable):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        base = Path(folder)
-        found.extend(base / name for name in names if name.endswith(".md") and not name.startswith("."))
-    return sorted(p for p in found if p.is_file())
-
-
-def find_deck_files(paths: list[str | Path]) -> tuple[list[Path], list[Path], list[ParseError]]:
-    """(deck files, folders searched, errors) for the paths given on the command line."""
-    files: list[Path] = []
-    folders: list[Path] = []
-    errors: list[ParseError] = []
-    for given in paths:
-        path = Path(given).expanduser()
-        if path.is_dir():
-            root = path.resolve()
-            folders.append(root)
-            files.extend(_deck_files_under(root, errors))
-        elif path.is_file():
-            files.append(path.resolve())
-        else:
-            errors.append(ParseError(str(given), 0, "no such file or folder"))
-    unique = list(dict.fromkeys(files))
-    return unique, folders, errors
+    @property
+    def changed_anything(self) -> bool:
+        """Whether there is anything to tell: a card added, changed, retired or restored, or a problem."""
+        counts = ("added", "updated", "retired", "restored")
+        return any(self.total(name) for name in counts) or not self.ok or bool(self.warnings)
 
 
 @dataclass
@@ -118,40 +93,35 @@ class _Loaded:
     stat: tuple[int, int] | None = None
 
 
+@dataclass
+class _Content:
+    """A file as read (before the write lock): its stat taken before the read, so
+    a change made after it is seen by the next import."""
+
+    stat: tuple[int, int] | None
+    digest: str
+    error: ParseError | None
+    text: str | None = None
+    parsed: ParsedDeck | None = None
+
+
+@dataclass
+class _Scan:
+    known_decks: dict[str, dict]
+    decks: list[DeckReport] = field(default_factory=list)
+    unchanged_paths: set[str] = field(default_factory=set)
+    seen_again: list[tuple[str, int, int]] = field(default_factory=list)  # unchanged files whose size or time moved
+    changed_paths: set[str] = field(default_factory=set)
+    loaded: list[_Loaded] = field(default_factory=list)
+
+
 class _DryRunRollback(Exception):
     pass
 
 
-def _read(path: Path, shown: str) -> tuple[str | None, str, ParseError | None]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, "", ParseError(shown, 1, f"cannot read the file: {exc.strerror}; check its permissions")
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        # utf-8-sig: a byte-order mark (some Windows editors add one) is not text.
-        return data.decode("utf-8-sig"), digest, None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, digest, ParseError(
-            shown, line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
-        )
-
-
-# A file written this close to the import could change again within the same
-# clock tick without its time moving (git's "racy" files): hash it next time.
-RACY_NS = 2_000_000_000
-
-
-def _stat(path: Path, now: datetime) -> tuple[int, int] | None:
-    """(size, modification time in ns): with the hash, how an unchanged file is known without reading it."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    if info.st_mtime_ns > now.timestamp() * 1e9 - RACY_NS:
-        return None
-    return info.st_size, info.st_mtime_ns
+# A deck that loses more than this share of its cards in one edit is worth a
+# warning even when it parses: a heading typed as a marker, a block left open.
+SHRINK_WARNING = 0.5
 
 
 def _content_row(card: ParsedCard, deck: str, path: str) -> dict:
@@ -172,11 +142,20 @@ def _content_row(card: ParsedCard, deck: str, path: str) -> dict:
 
 def import_paths(store: Store, paths: list[str | Path], now: datetime, *, dry_run: bool = False) -> ImportReport:
     """Import deck files and folders; with dry_run, report the same and write nothing."""
-    files, folders, errors = find_deck_files(paths)
-    report = ImportReport(errors=errors, dry_run=dry_run)
+    found = scan_paths(paths)
+    report = ImportReport(errors=found.errors, dry_run=dry_run)
+    replaced = replaced_decks(store)
+    # A deck another file took over (a bundled deck's editable copy) is passed by.
+    files = [path for path in found.files if str(path) not in replaced]
+    cache: dict[Path, _Content] = {}
+    # Read and parse before taking the write lock; a no-op takes no lock at all.
+    scan = _scan(store, files, now, cache)
+    if not scan.loaded and not scan.seen_again and not _vanished(scan.known_decks, files, found, replaced):
+        report.decks = scan.decks
+        return report
     try:
-        with store.atomic():
-            _import(store, files, folders, now, report)
+        with store.write():
+            _import(store, files, found, replaced, now, report, cache)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -184,56 +163,85 @@ def import_paths(store: Store, paths: list[str | Path], now: datetime, *, dry_ru
     return report
 
 
-def _import(store: Store, files: list[Path], folders: list[Path], now: datetime, report: ImportReport) -> None:
-    """The import itself. Its reads follow the edit: unchanged files are known by
-    size and time (or hash) and never parsed, and the database is asked only
-    about the cards of the files that changed."""
-    known_decks = card_table.decks_by_path(store)
-    unchanged_paths: set[str] = set()
-    seen_again: list[tuple[str, int, int]] = []  # unchanged files whose size or time moved
-    changed_paths: set[str] = set()
-    loaded: list[_Loaded] = []
+def _scan(store: Store, files: list[Path], now: datetime, cache: dict[Path, _Content]) -> _Scan:
+    """Which files changed since the database last saw them, each changed one read and parsed once."""
+    scan = _Scan(card_table.decks_by_path(store))
     for path in files:
         shown = display_path(path)
-        known = known_decks.get(str(path))
-        stat = _stat(path, now)
+        known = scan.known_decks.get(str(path))
+        stat = file_stat(path, now)
         if known is not None and stat is not None and (known["size"], known["mtime_ns"]) == stat:
-            report.decks.append(DeckReport(shown, known["name"], unchanged=known["card_count"]))
-            unchanged_paths.add(str(path))
+            scan.decks.append(DeckReport(shown, known["name"], unchanged=known["card_count"]))
+            scan.unchanged_paths.add(str(path))
             continue
-        text, digest, error = _read(path, shown)
-        if known is not None and digest == known["content_hash"]:
-            report.decks.append(DeckReport(shown, known["name"], unchanged=known["card_count"]))
-            unchanged_paths.add(str(path))
-            if stat is not None:
-                seen_again.append((str(path),) + stat)
+        content = cache.get(path)
+        if content is None:
+            text, digest, error = read_deck(path, shown)
+            content = cache[path] = _Content(stat, digest, error, text)
+        if known is not None and content.digest == known["content_hash"]:
+            scan.decks.append(DeckReport(shown, known["name"], unchanged=known["card_count"]))
+            scan.unchanged_paths.add(str(path))
+            if content.stat is not None:
+                scan.seen_again.append((str(path),) + content.stat)
             continue
-        changed_paths.add(str(path))
+        scan.changed_paths.add(str(path))
         deck = DeckReport(shown, path.stem)
-        report.decks.append(deck)
-        if error:
-            deck.errors.append(error)
+        scan.decks.append(deck)
+        if content.error:
+            deck.errors.append(content.error)
             continue
-        parsed = parse_deck(text, shown)
+        if content.parsed is None:
+            content.parsed, content.text = parse_deck(content.text, shown), None
+        parsed = content.parsed
         # A title is a label shown on every screen: no control character survives into it.
         deck.title = visible_line(parsed.title)
         deck.errors.extend(parsed.errors)
         if not deck.errors:
-            loaded.append(_Loaded(path, shown, digest, deck, parsed.cards, stat))
+            _warn_if_shrunk(deck, known, len(parsed.cards))
+            scan.loaded.append(_Loaded(path, shown, content.digest, deck, parsed.cards, content.stat))
+    return scan
 
-    for path, size, mtime_ns in seen_again:
+
+def _warn_if_shrunk(deck: DeckReport, known: dict | None, count: int) -> None:
+    before = known["card_count"] if known else 0
+    if before and count < before * SHRINK_WARNING:
+        deck.warnings.append(
+            f"{deck.path}: {before} cards at the last import, {count} now; if that was not meant "
+            "(a marker or heading typed wrong, a block left open), fix the file and import again: "
+            "the retired cards come back with their history"
+        )
+
+
+def _vanished(known_decks: dict[str, dict], files: list[Path], found: Found, replaced: dict[str, str]) -> list[str]:
+    """Known decks to drop: gone from a folder we searched, or replaced by another file."""
+    gone = _vanished_decks(known_decks, files, found.folders, found.blocked)
+    return gone + [path for path in replaced if path in known_decks and path not in gone]
+
+
+def _import(
+    store: Store, files: list[Path], found: Found, replaced: dict[str, str], now: datetime,
+    report: ImportReport, cache: dict[Path, _Content],
+) -> None:
+    """The import itself, under the write lock. Its reads follow the edit:
+    unchanged files are known by size and time (or hash) and never parsed, and
+    the database is asked only about the cards of the files that changed."""
+    scan = _scan(store, files, now, cache)  # again: another import may have written since
+    report.decks = scan.decks
+    known_decks, unchanged_paths, changed_paths, loaded = (
+        scan.known_decks, scan.unchanged_paths, scan.changed_paths, scan.loaded
+    )
+    for path, size, mtime_ns in scan.seen_again:
         card_table.set_deck_stat(store, path, size, mtime_ns)
-    # Below a path we could not read, a missing file is not a deleted one.
-    unreadable = [Path(error.path).resolve() for error in report.errors]
-    vanished = _vanished_decks(known_decks, files, folders, unreadable)
+    vanished = _vanished(known_decks, files, found, replaced)
     if not loaded and not vanished:
-        return  # the no-op re-import: nothing parsed, nothing to diff
+        return  # nothing parsed, nothing to diff
 
     # What the database holds for these files, and for their cards wherever they live now.
     new_keys = [card.key for item in loaded for card in item.cards]
     existing = card_table.content_in_paths(store, [str(item.path) for item in loaded])
     existing.update(card_table.content_by_keys(store, [key for key in new_keys if key not in existing]))
-    moving_from = changed_paths | set(vanished)
+    # Cards may leave a file that changed, vanished, or was replaced by a copy.
+    moving_from = changed_paths | set(vanished) | set(replaced)
 
     def live_elsewhere(row: dict) -> str | None:
         return _first_place(row["key"], "", {}, {row["key"]: row}, unchanged_paths, moving_from)
@@ -255,6 +263,7 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
                 )
         if clashes:
             item.report.errors.extend(clashes)
+            item.report.warnings.clear()
             continue
         for card in item.cards:
             owner[card.key] = (item.shown, card.line)
@@ -272,21 +281,27 @@ def _import(store: Store, files: list[Path], folders: list[Path], now: datetime,
         card_table.set_status(store, gone, Status.RETIRED, now)
         card_table.delete_deck(store, path)
         deck = DeckReport(display_path(path), known_decks[path]["name"], retired=len(gone))
-        deck.notes.append("the file is gone; its cards are retired (history kept)")
+        if path in replaced:
+            deck.notes.append(f"{deck.path}: its cards are kept in {display_path(replaced[path])} now")
+        else:
+            deck.notes.append("the file is gone; its cards are retired (history kept)")
         report.decks.append(deck)
 
 
 def _vanished_decks(
-    known_decks: dict[str, dict], files: list[Path], folders: list[Path], unreadable: list[Path]
+    known_decks: dict[str, dict], files: list[Path], folders: list[Path], blocked: list[Path]
 ) -> list[str]:
-    """Known deck files, below a folder we were given, that are no longer there."""
+    """Known deck files, below a folder we were given, that are no longer there
+    (and not below a path we could not see into)."""
+    if not folders:
+        return []
     seen = {str(p) for p in files}
     return [
         path
         for path in known_decks
         if path not in seen
         and any(Path(path).is_relative_to(folder) for folder in folders)
-        and not any(Path(path).is_relative_to(blocked) for blocked in unreadable)
+        and not any(Path(path).is_relative_to(where) for where in blocked)
     ]
 
 

@@ -231,10 +231,24 @@ def m005_drill_answers(db):
     )
 
 
+@migrations()
+def m007_followed_paths(db):
+    # The files and folders the user imported: a bare `trainer import` and the
+    # app's start import them again, so the cards stay in step with the files.
+    db.execute("CREATE TABLE followed (path TEXT PRIMARY KEY, added_at TEXT NOT NULL)")
+    # A deck file whose cards another file now holds (a bundled deck the user
+    # took an editable copy of): an import of its folder passes it by, so the
+    # copy's cards are neither claimed twice nor brought back from the original.
+    db.execute(
+        "CREATE TABLE replaced_decks (path TEXT PRIMARY KEY, by_path TEXT NOT NULL, replaced_at TEXT NOT NULL)"
+    )
+
+
 KNOWN_MIGRATIONS = (
     "m001_initial",
     "m002_review_prediction_indexes",
     "m003_new_card_order_index",
     "m004_compact_log",
     "m005_drill_answers",
+    "m007_followed_paths",
 )

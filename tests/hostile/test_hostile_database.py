@@ -18,7 +18,8 @@ from trainer.store import open_db
 from trainer.store.connection import explain
 from trainer.store.sessions import PREFIX
 
-from conftest import SAMPLE_DECK, T0
+from conftest import T0
+from unprivileged import run_unprivileged, shared_tmp  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).parents[2]
 
@@ -231,50 +232,6 @@ def test_a_read_only_error_says_read_only():
     assert "read-only" in message and "damaged" not in message and "not a trainer database" not in message
 
 
-def run_unprivileged(db: Path, argv: list[str]) -> tuple[int, str]:
-    """Run the CLI in a forked child that cannot write what root could (uid nobody when run as root)."""
-    import tempfile
-
-    import trainer.cli
-    import trainer.history  # noqa: F401  (imported before the fork: nobody cannot read the venv's home)
-    import trainer.stats_view  # noqa: F401
-
-    err = Path(tempfile.mkstemp(dir=db.parent.parent)[1])
-    os.chmod(err, 0o666)
-    pid = os.fork()
-    if pid == 0:  # the child
-        try:
-            if os.geteuid() == 0:
-                os.setgid(65534)
-                os.setuid(65534)
-            sys.stderr = open(err, "w", buffering=1)  # pytest has replaced sys.stderr, not fd 2
-            os.environ["TRAINER_DB"] = str(db)
-            sys.argv = ["trainer", *argv]
-            code = 0
-            try:
-                trainer.cli.main()
-            except SystemExit as exit_:
-                code = exit_.code if isinstance(exit_.code, int) else 1
-            sys.stderr.flush()
-            os._exit(code)
-        except BaseException:
-            os._exit(99)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), err.read_text()
-
-
-@pytest.fixture
-def shared_tmp():
-    """A folder another user can reach (pytest's own is private to root)."""
-    import shutil
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="trainer-hostile-"))
-    os.chmod(folder, 0o755)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 @pytest.mark.parametrize("what", ["file", "folder"])
 def test_a_read_only_database_or_folder_says_read_only(shared_tmp, what):
     home = shared_tmp / "home"
@@ -287,7 +244,7 @@ def test_a_read_only_database_or_folder_says_read_only(shared_tmp, what):
     else:
         os.chmod(home, 0o555)
         os.chmod(db, 0o666)
-    code, err = run_unprivileged(db, ["import", str(deck)])
+    code, _, err = run_unprivileged(db, ["import", str(deck)])
     os.chmod(home, 0o755)
     assert code == 1, err
     assert f"error: {db}: the database is read-only" in err
