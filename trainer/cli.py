@@ -161,17 +161,27 @@ def _parse_date(text: str) -> date:
         raise TrainerError(f"--on: {text!r} is not a date; write it as YYYY-MM-DD") from None
 
 
-def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool) -> None:
+def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, source_factory=None) -> None:
     from trainer.first_run import sync_bundled_decks
+    from trainer.session import resolve_deck
 
     settings = obj.settings()
     with obj.open(settings=settings) as store:
         greeting = sync_bundled_decks(store, now_utc())
-    if greeting and not sys.stdout.isatty():
-        click.echo(greeting)
+        resolve_deck(store, deck)  # an unknown deck is an error, terminal or not
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(
+            "trainer needs a terminal to show the review; its output is not one (redirected to a file or a pipe). "
+            "For scripts use `trainer stats`, `trainer import` or `trainer check`.",
+            err=True,
+        )
+        sys.exit(2)
     from trainer.tui.app import run_app
 
-    run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting)
+    code = run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting,
+                   source_factory=source_factory)
+    if code:
+        sys.exit(code)
 
 
 def main() -> None:
