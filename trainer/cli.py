@@ -49,7 +49,23 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class WholeHelpGroup(click.Group):
+    """`trainer --help` lists each command with its whole first paragraph, wrapped, never cut at 45 characters."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = command.short_help or (command.help or "").split("\n\n")[0]
+            rows.append((name, " ".join(text.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=WholeHelpGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_option", metavar="PATH", help="Database file (default: $TRAINER_DB, else your user data folder).")
 @click.version_option(package_name="trainer")
 @click.pass_context
