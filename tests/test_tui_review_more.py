@@ -274,3 +274,29 @@ def test_trainer_without_a_terminal_says_so_and_exits_2(tmp_path):
                             stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr and "\x1b[" not in result.stdout
+
+
+LONG_CODE_DECK = """\
+# Code
+
+Q: What does the long query select?
+A: This one:
+```sql
+SELECT a_really_long_column_name, another_really_long_column_name, yet_another_one FROM a_table_with_a_long_name;
+```
+"""
+
+
+async def test_answer_lines_up_with_the_question_lines_stay_readable_and_code_scrolls_sideways(tmp_path, settings, clock):
+    store = store_with_deck(tmp_path, "code", LONG_CODE_DECK, clock.now)
+    app = make_app(store, settings, clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        prompt, answer = screen.query_one("#prompt", Markdown), screen.query_one("#answer", Markdown)
+        assert prompt.region.x == answer.region.x
+        assert prompt.region.width <= 100 and answer.region.width <= 100
+        fence = answer.query("MarkdownFence").first()
+        assert fence.styles.overflow_x == "auto"
+        assert fence.virtual_size.width > fence.region.width  # the whole line is there, reachable by scrolling
