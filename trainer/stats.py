@@ -36,6 +36,7 @@ from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
     HardCard,
     Parameters,
     StatsReport,
+    DrillWeek,
 )
 
 FORECAST_DAYS = 30
@@ -119,6 +120,7 @@ def compute_stats(
         calibration=_calibration(store, deck),
         hardest=_hardest(store, ranked),
         parameters=_parameters(settings),
+        drills=_drills(store, calendar, deck),
     )
 
 
@@ -297,6 +299,34 @@ def _hardest(store: Store, ranked: list[tuple[int, float, str]]) -> list[HardCar
         deck, path, line, prompt, reps = places[key]
         cards.append(HardCard(key, deck, f"{path}:{line}", prompt, -neg_lapses, reps, recall))
     return cards
+
+
+DRILL_WEEKS = 12
+
+
+def _drills(store: Store, calendar: _Days, deck: str | None) -> list[DrillWeek]:
+    """Drill answers week by week (the last twelve): rubric met, time used, recalled."""
+    first = calendar.today - timedelta(days=7 * DRILL_WEEKS - 1)
+    start, end = calendar.span(first, 7 * DRILL_WEEKS)
+    found = q.drill_weeks(store, calendar.study.sql_day("r.at", start, end), start, end, deck)
+    if not found:
+        return []
+    base = calendar.study.number(first)
+    weeks = []
+    for week in range(DRILL_WEEKS):
+        rows = [found[day] for day in range(base + 7 * week, base + 7 * week + 7) if day in found]
+        answers = sum(r[0] for r in rows)
+        if not answers:
+            continue
+        ticked, items, taken, allowed, recalled = (sum(r[i] for r in rows) for i in range(1, 6))
+        weeks.append(DrillWeek(
+            last_day=(first + timedelta(days=7 * week + 6)).isoformat(),
+            answers=answers,
+            rubric_met=_rate(ticked, items),
+            time_share=_rate(taken, allowed),
+            recalled=_rate(recalled, answers),
+        ))
+    return weeks
 
 
 def _parameters(settings: Settings) -> Parameters:

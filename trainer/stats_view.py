@@ -74,6 +74,7 @@ def render_report(report: StatsReport) -> list[RenderableType]:
         _memory(report),
         _calibration(report),
         _hardest(report),
+        *([_drills(report)] if report.drills else []),
         _parameters(report),
     ]
 
@@ -251,6 +252,15 @@ def short_location(location: str) -> str:
     if len(parts) > 2 and Path(shown).is_absolute():
         shown = str(Path("…", *parts[-2:]))
     return f"{shown}:{line}"
+
+
+def _drills(report: StatsReport) -> Group:
+    table = Table("week to", "drills", "rubric met", "time used", "recalled", box=None, pad_edge=False)
+    for week in report.drills:
+        table.add_row(week.last_day, str(week.answers), percent(week.rubric_met), percent(week.time_share),
+                      percent(week.recalled))
+    return Group(_heading("Drills: rubric scores by week"), table,
+                 Text("rubric met: items ticked over items; time used: time taken over the drill's time", style="dim"))
 
 
 def _parameters(report: StatsReport) -> Group:

@@ -299,6 +299,19 @@ def calibration_bins(store: Store, bins: int, deck: str | None) -> dict[int, tup
     return {b: (n, total, int(passed)) for b, (n, total, passed) in found.items()}
 
 
+def drill_weeks(store: Store, day_sql: str, start: int, end: int, deck: str | None) -> dict[int, tuple]:
+    """study day -> (answers, sum ticked, sum rubric items, sum time ms, sum allowed ms, recalled) of drill answers."""
+    deck_filter = "AND c.deck = ?" if deck is not None else ""
+    sql = (
+        f"SELECT {day_sql} AS day, count(*), total(d.ticked), total(d.total), total(d.time_ms), "
+        "total(json_extract(c.extra, '$.time_s') * 1000), total(r.rating > 1) "
+        "FROM drill_answers d JOIN reviews r ON r.id = d.review_id JOIN cards c ON c.id = r.card_id "
+        f"WHERE r.at >= ? AND r.at < ? {deck_filter} GROUP BY day"
+    )
+    params = (start, end) + ((deck,) if deck is not None else ())
+    return {row[0]: row[1:] for row in store.conn.execute(sql, params)}
+
+
 def card_places(store: Store, keys: Iterable[str]) -> dict[str, tuple[str, str, int, str, int]]:
     """key -> (deck, path, line, prompt, reps) for a few cards."""
     keys = list(keys)
