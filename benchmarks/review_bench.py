@@ -112,14 +112,12 @@ async def answer_latencies(db: Path, now: datetime, answers: int) -> tuple[list[
     async with app.run_test(size=(80, 24), headless=True) as pilot:
         await pilot.pause()
         screen = app.screen
-        original = screen.session._build
 
-        def counted(now_ms):
+        def counted():
             nonlocal rebuilds
             rebuilds += 1
-            return original(now_ms)
 
-        screen.session._build = counted
+        screen.session.on_rebuild = counted
         for i in range(answers):
             clock[0] += timedelta(seconds=8)
             screen.action_reveal()

@@ -95,3 +95,13 @@ def test_review_of_unknown_deck_is_a_clear_error(tmp_path):
                             text=True, env=dict(os.environ))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "no deck named 'Nope'" in result.stderr and "PM interview: questions" in result.stderr
+
+
+def test_help_lists_each_command_with_its_whole_description():
+    from click.testing import CliRunner
+
+    from trainer.cli import cli
+
+    output = CliRunner().invoke(cli, ["--help"]).output
+    assert "..." not in output.split("Commands:")[1]
+    assert "compare it with the cached schedules" in " ".join(output.split())

@@ -249,7 +249,7 @@ def test_json_form_has_stable_top_level_keys(store):
     data = stats_to_dict(stats(store))
     assert list(data) == [
         "generated_at", "deck", "day_starts_at", "reviews_ever", "message", "today", "cards", "cards_total",
-        "forecast", "activity", "retention", "memory", "calibration", "hardest", "parameters",
+        "forecast", "activity", "retention", "memory", "calibration", "hardest", "parameters", "drills",
     ]
 
 
@@ -260,3 +260,23 @@ def test_recall_after_days_matches_fsrs_for_each_card():
         memory = review_state(stability, 5, last, 10)
         expected = scheduler.retrievability(memory, last + timedelta(days=days, hours=5))
         assert scheduler.recall_after_days([(stability, days)]) == [pytest.approx(expected)]
+
+
+def test_drill_rubric_scores_are_reported_by_week(tmp_path):
+    from trainer.importer import import_paths
+    from trainer.model import DrillAnswer
+    from trainer.session import Session
+
+    deck = tmp_path / "drills.md"
+    deck.write_text("DRILL: Pitch Home.\nTIME: 60s\nRUBRIC:\n- a user state\n- a metric\n", encoding="utf-8")
+    with open_db(tmp_path / "t.db") as store:
+        import_paths(store, [deck], NOW - timedelta(days=10))
+        session = Session(store, SETTINGS, tz=PARIS)
+        card = session.next_card(NOW - timedelta(days=9))
+        session.answer(card, Rating.HARD, NOW - timedelta(days=9), 40_000, DrillAnswer(45_000, 1, 2, "notes"))
+        card = get_card(store, card.key)
+        session = Session(store, SETTINGS, tz=PARIS)
+        session.answer(card, Rating.EASY, NOW, 30_000, DrillAnswer(30_000, 2, 2))
+        drills = stats(store).drills
+    assert [(w.answers, w.rubric_met, w.time_share) for w in drills] == [(1, 0.5, 0.75), (1, 1.0, 0.5)]
+    assert stats_to_dict(stats(open_db(tmp_path / "t.db")))["drills"][-1]["recalled"] == 1.0

@@ -312,7 +312,7 @@ async def test_question_mark_shows_the_keys_and_escape_closes_them(store, settin
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = painted_text(app)
-        assert "undo the last answer" in text and "bury the card until tomorrow" in text
+        assert "undo the last action" in text and "bury the card until tomorrow" in text
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and screen.card is not None

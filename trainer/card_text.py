@@ -39,22 +39,3 @@ def where(card: Card) -> str:
 def replaces_prompt(card: Card) -> bool:
     """True when the answer is drawn in place of the prompt rather than below it."""
     return kinds.get(card.kind).replaces_prompt
-
-
-def format_interval(seconds: float) -> str:
-    """10m, 2d, 11d, 3.5mo, 1.2y: short enough for a button."""
-    minutes = seconds / 60
-    if minutes < 1:
-        return "<1m"
-    if minutes < 60:
-        return f"{round(minutes)}m"
-    hours = minutes / 60
-    if hours < 24:
-        return f"{round(hours)}h"
-    days = hours / 24
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        months = days / 30
-        return f"{months:.1f}mo" if months < 10 else f"{round(months)}mo"
-    return f"{days / 365:.1f}y"

@@ -51,7 +51,23 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class WholeHelpGroup(click.Group):
+    """`trainer --help` lists each command with its whole first paragraph, wrapped, never cut at 45 characters."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = command.short_help or (command.help or "").split("\n\n")[0]
+            rows.append((name, " ".join(text.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=WholeHelpGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_option", metavar="PATH", help="Database file (default: $TRAINER_DB, else your user data folder).")
 @click.version_option(package_name="trainer")
 @click.pass_context
@@ -165,17 +181,27 @@ def _parse_date(text: str) -> date:
         raise TrainerError(f"--on: {text!r} is not a date; write it as YYYY-MM-DD") from None
 
 
-def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool) -> None:
+def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, source_factory=None) -> None:
     from trainer.first_run import sync_bundled_decks
+    from trainer.session import resolve_deck
 
     settings = obj.settings()
     with obj.open(settings=settings) as store:
         greeting = sync_bundled_decks(store, now_utc())
-    if greeting and not sys.stdout.isatty():
-        click.echo(greeting)
+        resolve_deck(store, deck)  # an unknown deck is an error, terminal or not
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(
+            "trainer needs a terminal to show the review; its output is not one (redirected to a file or a pipe). "
+            "For scripts use `trainer stats`, `trainer import` or `trainer check`.",
+            err=True,
+        )
+        sys.exit(2)
     from trainer.tui.app import run_app
 
-    run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting)
+    code = run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting,
+                   source_factory=source_factory)
+    if code:
+        sys.exit(code)
 
 
 def main() -> None:

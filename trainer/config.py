@@ -93,6 +93,8 @@ class Settings:
     leech_action: str = "tag"
     # Space or Enter on a shown answer answers Good, as in Anki.
     space_answers_good: bool = True
+    # A Textual theme (Ctrl+P lists them); empty: the default. Remembered when chosen in the app.
+    theme: str = ""
     # Fitted by `trainer optimize`; empty means FSRS's defaults.
     parameters: tuple[float, ...] = ()
     parameters_fitted_at: str = ""
@@ -127,6 +129,8 @@ class Settings:
                 raise ConfigError(f"{key}: must be one of {', '.join(repr(a) for a in allowed)}, got {getattr(self, key)!r}")
         if not isinstance(self.space_answers_good, bool):
             raise ConfigError(f"space_answers_good: must be true or false, got {self.space_answers_good!r}")
+        if not isinstance(self.theme, str):
+            raise ConfigError(f'theme: must be a theme name like "nord", got {self.theme!r}')
         if not isinstance(self.timezone, str):
             raise ConfigError(f'timezone: must be a zone name like "Europe/Paris", got {self.timezone!r}')
         if self.timezone:

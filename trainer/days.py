@@ -127,3 +127,44 @@ class StudyCalendar:
         """[start, end) of the study day holding `ms`."""
         day = self.day(ms)
         return self.start_ms(day), self.start_ms(day + 1)
+
+    def offsets(self, low_ms: int, high_ms: int) -> list[tuple[int, int]]:
+        """(from ms, UTC offset in ms) for every offset the zone uses in [low_ms, high_ms], first from low_ms.
+
+        Found by stepping a day at a time and narrowing each change to its
+        quarter hour, so a few years cost a few thousand offset lookups.
+        """
+        found = [(low_ms, self._offset_ms(low_ms))]
+        step = DAY_MS
+        at = low_ms
+        while at < high_ms:
+            nxt = min(at + step, high_ms)
+            if self._offset_ms(nxt) != found[-1][1]:
+                lo, hi = at, nxt  # the change lies in (lo, hi]
+                while hi - lo > _BUCKET_MS:
+                    mid = (lo + hi) // 2
+                    if self._offset_ms(mid) == found[-1][1]:
+                        lo = mid
+                    else:
+                        hi = mid
+                start = (hi // _BUCKET_MS) * _BUCKET_MS
+                if self._offset_ms(start) == found[-1][1]:
+                    start += _BUCKET_MS
+                found.append((start, self._offset_ms(start)))
+            at = nxt
+        return found
+
+    def sql_day(self, column: str, low_ms: int, high_ms: int) -> str:
+        """An SQL expression giving the study day of `column` (ms), exact for times in [low_ms, high_ms].
+
+        The zone's offsets over the range become one CASE, so SQLite numbers a
+        million reviews without a call back into Python.
+        """
+        changes = self.offsets(low_ms, high_ms)
+        if len(changes) == 1:
+            offset = str(changes[0][1])
+        else:
+            arms = " ".join(f"WHEN {column} < {start} THEN {previous}"
+                            for (start, _), (_, previous) in zip(changes[1:], changes))
+            offset = f"(CASE {arms} ELSE {changes[-1][1]} END)"
+        return f"(({column} + {offset} - {self._shift_ms}) / {DAY_MS})"

@@ -276,6 +276,8 @@ def _write(store: Store, scheduler: Scheduler, differences: Differences, before_
     with store.write():
         card_table.write_memories(store, ((card_id, new) for card_id, _, new in differences.cards))
         log.write_derived(store, ((review_id, new) for _, review_id, _, new in differences.rows))
+        if differences.rows:  # stats' caches of derived columns (calibration) start over
+            store.set_meta("derived_generation", str(int(store.meta("derived_generation") or 0) + 1))
         store.set_meta("schedule", fingerprint(scheduler))
         store.set_meta("rebuild", None)
         before_commit()

@@ -229,6 +229,21 @@ def m005_drill_answers(db):
         )
         """
     )
+    # The log as people read it, for their own queries (docs/schema.md):
+    # names instead of codes, times as UTC text. A view costs nothing stored.
+    db.execute(
+        """
+        CREATE VIEW review_log AS
+        SELECT r.id, c.key AS card_key, c.deck, c.kind AS card_kind,
+               strftime('%Y-%m-%dT%H:%M:%fZ', r.at / 1000.0, 'unixepoch') AS reviewed_at,
+               CASE r.kind WHEN 0 THEN 'answer' WHEN 1 THEN 'forget' ELSE 'reschedule' END AS event,
+               r.rating, r.duration_ms,
+               CASE r.state WHEN 0 THEN 'new' WHEN 1 THEN 'learning' WHEN 2 THEN 'review' ELSE 'relearning' END
+                   AS state_before,
+               r.elapsed_days, r.scheduled_days, r.recall
+        FROM reviews r JOIN cards c ON c.id = r.card_id
+        """
+    )
 
 
 @migrations()

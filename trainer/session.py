@@ -197,18 +197,20 @@ class Session:
                 max(0, self.settings.reviews_per_day - done["review"]))
 
     def deck_counts(self, now: datetime) -> list[queue_table.DeckCounts]:
-        """Every deck's new / learning / due today, capped by what the day's limits allow.
-
-        One aggregate query: no queue is built per deck. A ladder's rungs (or a
-        cloze's deletions) count as one new card, as one a day is shown.
-        """
+        """Every deck's learning cards due today and active cards: one aggregate query, no queue per deck."""
         now_ms = to_ms(now)
         _, end = self.calendar.bounds_ms(now_ms)
-        new_left, reviews_left = self.allowance(now)
-        return [
-            row._replace(new=min(row.new, new_left), due=min(row.due, reviews_left))
-            for row in queue_table.deck_counts(self.store, now_ms, end)
-        ]
+        return queue_table.deck_counts(self.store, now_ms, end)
+
+    def decks_of(self, items) -> dict[str, tuple[int, int]]:
+        """deck -> (new cards, reviews) among these queue items."""
+        items = list(items)
+        decks = card_table.decks_by_id(self.store, [item.id for item in items])
+        found: dict[str, list[int]] = {}
+        for item in items:
+            counts = found.setdefault(decks[item.id], [0, 0])
+            counts[0 if item.state == "new" else 1] += 1
+        return {deck: (new, due) for deck, (new, due) in found.items()}
 
     # -- answering -----------------------------------------------------------
     def intervals(self, card: Card, now: datetime) -> dict[Rating, timedelta]:

@@ -36,6 +36,7 @@ from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
     HardCard,
     Parameters,
     StatsReport,
+    DrillWeek,
 )
 
 FORECAST_DAYS = 30
@@ -68,6 +69,7 @@ class _Days:
         self.hour = settings.day_starts_at
         self.tz = tz
         self.today = study_day(now, self.hour, tz)
+        self.study = StudyCalendar(self.hour, tz)
 
     def start(self, day: date) -> str:
         return to_ms(day_start(day, self.hour, self.tz))
@@ -118,6 +120,7 @@ def compute_stats(
         calibration=_calibration(store, deck),
         hardest=_hardest(store, ranked),
         parameters=_parameters(settings),
+        drills=_drills(store, calendar, deck),
     )
 
 
@@ -132,9 +135,16 @@ def _empty_message(deck: str | None, reviews_ever: int, per_deck: dict[str, Card
 
 
 def _activity(store: Store, calendar: _Days, days: int, deck: str | None) -> Activity:
-    spans = calendar.each(calendar.today - timedelta(days=days - 1), days)
-    counts = q.reviews_per_range(store, [span for _, span in spans], deck)
-    rows = [ActivityDay(day.isoformat(), n, ms) for (day, _), (n, ms) in zip(spans, counts)]
+    first = calendar.today - timedelta(days=days - 1)
+    start, end = calendar.span(first, days)
+    # Each answer's study day in SQL (DST included), grouped there: one pass over the window.
+    day_sql = calendar.study.sql_day("r.at", start, end)
+    found = q.reviews_per_day(store, day_sql, start, end, deck)
+    base = calendar.study.number(first)
+    rows = []
+    for i in range(days):
+        n, ms = found.get(base + i, (0, 0))
+        rows.append(ActivityDay((first + timedelta(days=i)).isoformat(), n, ms))
     return Activity(
         days=rows,
         total_reviews=sum(r.reviews for r in rows),
@@ -211,23 +221,29 @@ def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int,
     counted as 0 in `expected_known` (cards you would recall), so an unstarted
     deck shows as not ready. Also returns the hardest cards (a lapse, or
     recall below the desired retention), ranked: most lapses first, then
-    lowest recall now.
+    lowest recall now. Recall is FSRS's forgetting curve over study days, as
+    the scheduler counts them, summed in SQL: a hundred thousand cards never
+    come into Python one by one.
     """
     scheduler = Scheduler(settings, fuzz=False, tz=tz)
     moment = interview_moment(on, now, tz)
-    # Study days elapsed, as the scheduler counts them (trainer.days.StudyCalendar).
     calendar = StudyCalendar(settings.day_starts_at, tz)
     today, that_day = calendar.day_of(now), calendar.day_of(moment)
-    rows = q.studied_cards(store, deck)
-    last_days = [calendar.day(last) for _, _, _, _, last, _ in rows]
-    now_recall = scheduler.recall_after_days((row[2], today - day) for row, day in zip(rows, last_days))
-    on_recall = scheduler.recall_after_days((row[2], that_day - day) for row, day in zip(rows, last_days))
+    oldest = q.oldest_review(store)
+    day_sql = calendar.sql_day("last_review", oldest if oldest is not None else to_ms(now), to_ms(now))
+    factor, decay = scheduler._factor, scheduler._decay
+    difficulty_edges = tuple(range(2, 10))
     sums: dict[str, list] = {}
-    for row, r_now, r_on in zip(rows, now_recall, on_recall):
-        acc = sums.setdefault(row[1], [0, 0.0, 0.0])
-        acc[0] += 1
+    stability_bins = [0] * (len(STABILITY_EDGES) + 1)
+    difficulty_bins = [0] * (len(difficulty_edges) + 1)
+    for name, sb, db, n, r_now, r_on in q.memory_per_deck(store, day_sql, today, that_day, factor, decay,
+                                                          STABILITY_EDGES, difficulty_edges, deck):
+        acc = sums.setdefault(name, [0, 0.0, 0.0])
+        acc[0] += n
         acc[1] += r_now
         acc[2] += r_on
+        stability_bins[sb] += n
+        difficulty_bins[db] += n
     active = q.active_cards_per_deck(store, deck)
 
     def summary(name: str, studied: int, total_now: float, total_on: float, cards: int) -> DeckMemory:
@@ -236,18 +252,26 @@ def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int,
     decks = [summary(name, *sums.get(name, (0, 0.0, 0.0)), active[name]) for name in sorted(active)]
     total = summary("all", sum(d.studied for d in decks), sum(d.expected_known_now for d in decks),
                     sum(d.expected_known_on for d in decks), sum(active.values()))
-    # Only cards that have shown trouble: a lapse, or recall already below the target.
-    troubled = ((-row[5], r, row[0]) for row, r in zip(rows, now_recall) if row[5] > 0 or r < settings.desired_retention)
-    ranked = heapq.nsmallest(HARDEST_COUNT, troubled)
+    # Only cards that have shown trouble: a lapse, or recall already below the target (elapsed / S
+    # above the ratio where the forgetting curve crosses it).
+    forgotten = (settings.desired_retention ** (1 / decay) - 1) / factor
+    troubled = q.hardest(store, day_sql, today, forgotten, HARDEST_COUNT, deck)
+    recalls = scheduler.recall_after_days((1.0, ratio) for _, ratio, _ in troubled)
+    ranked = [(-lapses, recall, key) for (lapses, _, key), recall in zip(troubled, recalls)]
     memory = Memory(
         on_date=on.isoformat(),
         on_moment=to_utc_text(moment),
         decks=decks,
         total=total,
-        stability=_histogram([row[2] for row in rows], STABILITY_EDGES, "d"),
-        difficulty=_histogram([row[3] for row in rows if row[3] is not None], tuple(range(2, 10)), ""),
+        stability=_bins(stability_bins, STABILITY_EDGES, "d"),
+        difficulty=_bins(difficulty_bins, difficulty_edges, ""),
     )
     return memory, ranked
+
+
+def _bins(counts: list[int], edges: tuple, unit: str) -> list[Bin]:
+    labels = [f"<{edges[0]}{unit}"] + [f"{a}-{b}{unit}" for a, b in zip(edges, edges[1:])] + [f">={edges[-1]}{unit}"]
+    return [Bin(label, n) for label, n in zip(labels, counts)]
 
 
 def _histogram(values: list[float], edges: tuple, unit: str) -> list[Bin]:
@@ -275,6 +299,34 @@ def _hardest(store: Store, ranked: list[tuple[int, float, str]]) -> list[HardCar
         deck, path, line, prompt, reps = places[key]
         cards.append(HardCard(key, deck, f"{path}:{line}", prompt, -neg_lapses, reps, recall))
     return cards
+
+
+DRILL_WEEKS = 12
+
+
+def _drills(store: Store, calendar: _Days, deck: str | None) -> list[DrillWeek]:
+    """Drill answers week by week (the last twelve): rubric met, time used, recalled."""
+    first = calendar.today - timedelta(days=7 * DRILL_WEEKS - 1)
+    start, end = calendar.span(first, 7 * DRILL_WEEKS)
+    found = q.drill_weeks(store, calendar.study.sql_day("r.at", start, end), start, end, deck)
+    if not found:
+        return []
+    base = calendar.study.number(first)
+    weeks = []
+    for week in range(DRILL_WEEKS):
+        rows = [found[day] for day in range(base + 7 * week, base + 7 * week + 7) if day in found]
+        answers = sum(r[0] for r in rows)
+        if not answers:
+            continue
+        ticked, items, taken, allowed, recalled = (sum(r[i] for r in rows) for i in range(1, 6))
+        weeks.append(DrillWeek(
+            last_day=(first + timedelta(days=7 * week + 6)).isoformat(),
+            answers=answers,
+            rubric_met=_rate(ticked, items),
+            time_share=_rate(taken, allowed),
+            recalled=_rate(recalled, answers),
+        ))
+    return weeks
 
 
 def _parameters(settings: Settings) -> Parameters:

@@ -6,7 +6,7 @@ users' scripts, so add fields rather than rename them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,17 @@ class Parameters:
 
 
 @dataclass(frozen=True)
+class DrillWeek:
+    """Timed drills answered in one week (seven study days ending on `last_day`)."""
+
+    last_day: str
+    answers: int
+    rubric_met: float | None  # share of rubric items ticked, over the drills that have a rubric
+    time_share: float | None  # time taken over time allowed, on average
+    recalled: float | None  # share of answers not rated Again
+
+
+@dataclass(frozen=True)
 class StatsReport:
     generated_at: str
     deck: str | None
@@ -147,3 +158,4 @@ class StatsReport:
     calibration: list[CalibrationBin]
     hardest: list[HardCard]
     parameters: Parameters
+    drills: list[DrillWeek] = field(default_factory=list)

@@ -18,13 +18,16 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from trainer.config import Settings
+from trainer.config import Settings, bundled_decks_dir
 from trainer.history import open_current
 from trainer.importer import display_path
 from trainer.safe_text import json_text, visible, visible_line
 from trainer.stats import CATEGORIES, StatsReport, compute_stats, stats_to_dict
 
 BAR_WIDTH = 40
+# Per-deck tables list the biggest decks and say how many more there are:
+# a thousand rows would bury the figures (the JSON keeps every deck).
+MAX_DECK_ROWS = 12
 HEAT_CHARS = "·░▒▓█"
 HEAT_STYLES = ("dim", "green4", "green3", "green1", "bold bright_green")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -48,7 +51,8 @@ def run_stats(
     if as_json:
         sys.stdout.write(json_text(json.dumps(stats_to_dict(report), indent=2, ensure_ascii=False)) + "\n")
         return 0
-    console = Console(highlight=False)
+    # To a file or a pipe, lines are not cut at a guessed 80 columns.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
     if report.message:
         console.print(Text(visible(report.message)))
         return 0
@@ -72,6 +76,7 @@ def render_report(report: StatsReport) -> list[RenderableType]:
         _memory(report),
         _calibration(report),
         _hardest(report),
+        *([_drills(report)] if report.drills else []),
         _parameters(report),
     ]
 
@@ -108,12 +113,29 @@ def _today(report: StatsReport) -> Group:
     return Group(_heading(f"Today ({t.date})"), line)
 
 
+def _biggest(names_and_sizes: list[tuple[str, int]]) -> tuple[set[str], int]:
+    """The decks a table shows (the MAX_DECK_ROWS biggest) and how many it leaves out."""
+    if len(names_and_sizes) <= MAX_DECK_ROWS:
+        return {name for name, _ in names_and_sizes}, 0
+    ranked = sorted(names_and_sizes, key=lambda item: (-item[1], item[0]))
+    return {name for name, _ in ranked[:MAX_DECK_ROWS]}, len(ranked) - MAX_DECK_ROWS
+
+
+def _more(left_out: int, columns: int) -> list:
+    return [Text(f"… {left_out:,} more decks (trainer stats --deck NAME, or --json for all)", style="dim")] + \
+        [""] * (columns - 1)
+
+
 def _cards(report: StatsReport) -> Group:
     table = Table(*("deck",) + CATEGORIES + ("total",), box=None, pad_edge=False)
     for column in table.columns[1:]:
         column.justify = "right"
+    shown, left_out = _biggest([(name, counts.total) for name, counts in report.cards.items()])
     for name, counts in report.cards.items():
-        table.add_row(Text(visible_line(name)), *(str(getattr(counts, c)) for c in CATEGORIES + ("total",)))
+        if name in shown:
+            table.add_row(Text(visible_line(name)), *(str(getattr(counts, c)) for c in CATEGORIES + ("total",)))
+    if left_out:
+        table.add_row(*_more(left_out, len(table.columns)))
     if len(report.cards) > 1:
         total = report.cards_total
         table.add_row(Text("all", style="bold"), *(str(getattr(total, c)) for c in CATEGORIES + ("total",)))
@@ -173,8 +195,11 @@ def _memory(report: StatsReport) -> Group:
     m = report.memory
     table = Table("deck", "studied", "recall now", f"on {m.on_date}", "known on that day",
                   box=None, pad_edge=False)
-    rows = m.decks + ([m.total] if len(m.decks) > 1 else [])
-    for d in rows:
+    shown, left_out = _biggest([(d.deck, d.active) for d in m.decks])
+    rows = [d for d in m.decks if d.deck in shown]
+    for d in rows + ([m.total] if len(m.decks) > 1 else []):
+        if d is m.total and left_out:
+            table.add_row(*_more(left_out, 5))
         table.add_row(
             Text(visible_line(d.deck), style="bold" if d is m.total else ""),
             f"{d.studied}/{d.active}",
@@ -221,11 +246,23 @@ def _hardest(report: StatsReport) -> Group:
 def short_location(location: str) -> str:
     """`path:line` short enough for a column: relative to here, else the last two parts."""
     path, _, line = location.rpartition(":")
+    bundled = bundled_decks_dir().resolve()
+    if Path(path).is_relative_to(bundled):
+        return f"bundled {Path(path).name}:{line}"
     shown = display_path(path)
     parts = Path(shown).parts
     if len(parts) > 2 and Path(shown).is_absolute():
         shown = str(Path("…", *parts[-2:]))
     return visible_line(f"{shown}:{line}")
+
+
+def _drills(report: StatsReport) -> Group:
+    table = Table("week to", "drills", "rubric met", "time used", "recalled", box=None, pad_edge=False)
+    for week in report.drills:
+        table.add_row(week.last_day, str(week.answers), percent(week.rubric_met), percent(week.time_share),
+                      percent(week.recalled))
+    return Group(_heading("Drills: rubric scores by week"), table,
+                 Text("rubric met: items ticked over items; time used: time taken over the drill's time", style="dim"))
 
 
 def _parameters(report: StatsReport) -> Group:

@@ -134,6 +134,15 @@ def set_status(store: Store, keys: Iterable[str], status: Status, now: datetime)
     )
 
 
+def decks_by_id(store: Store, ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        sql = f"SELECT id, deck FROM cards WHERE id IN ({', '.join('?' * len(chunk))})"
+        found.update(store.conn.execute(sql, chunk).fetchall())
+    return found
+
+
 def status_of(store: Store, key: str) -> str | None:
     row = store.conn.execute("SELECT status FROM cards WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None

@@ -11,6 +11,7 @@ from typing import Iterator
 
 import sqlite_utils
 
+from trainer import db_errors
 from trainer.errors import DatabaseError, SchemaTooNewError
 from trainer.migrations import KNOWN_MIGRATIONS, migrations
 from trainer.store import sessions
@@ -267,32 +268,21 @@ def damaged(text: str, exc: BaseException | str) -> DatabaseError:
 
 
 def explain(exc: sqlite3.Error, text: str) -> DatabaseError:
-    """What an SQLite error means for the user, and what to do about it."""
+    """What an SQLite error means for the user, and what to do about it.
+
+    trainer.db_errors words the conditions the review screen meets too (busy,
+    full, read-only, I/O); opening adds the two only an open meets."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     message = str(exc)
-    if name.startswith("SQLITE_READONLY") or "readonly database" in message:
-        return DatabaseError(
-            f"{text}: the database is read-only (the file, or the folder it is in, cannot be written); "
-            "check their permissions, or copy the database somewhere writable and use --db"
-        )
-    if name == "SQLITE_FULL" or "disk is full" in message:
-        return DatabaseError(
-            f"{text}: the disk is full; free some space and try again (the change that did not fit "
-            "was not written; everything before it is kept)"
-        )
-    if name.startswith("SQLITE_CORRUPT") or "malformed" in message:
-        return damaged(text, exc)
     if name == "SQLITE_NOTADB" or "file is not a database" in message:
         return DatabaseError(f"not a trainer database: {text}; {CHOOSE_ANOTHER}")
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in message:
-        return DatabaseError(
-            f"{text}: another program kept the database locked for over {BUSY_TIMEOUT_MS // 1000} s "
-            "(another trainer importing or optimizing?); let it finish and try again"
-        )
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in message:
-        return DatabaseError(
-            f"{text}: cannot open the database file; check that its folder exists and can be written"
-        )
-    if name.startswith("SQLITE_IOERR") or "disk I/O error" in message:
-        return DatabaseError(f"{text}: the disk reported an error ({message}); check the disk and try again")
-    return DatabaseError(f"{text}: the database could not be used: {message}")
+        return DatabaseError(f"{text}: cannot open the database file; check that its folder exists and can be written")
+    problem = db_errors.classify(exc, text)
+    if problem is None:
+        return DatabaseError(f"{text}: the database could not be used: {message}")
+    if problem.kind == db_errors.DAMAGED:
+        return damaged(text, exc)
+    if problem.kind == db_errors.BUSY:
+        return DatabaseError(f"{problem.message}, for more than {BUSY_TIMEOUT_MS // 1000} s; try again when it is done")
+    return DatabaseError(problem.message)

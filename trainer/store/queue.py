@@ -227,21 +227,16 @@ def has_new_cards(store: Store, deck: str | None) -> bool:
 
 class DeckCounts(NamedTuple):
     deck: str
-    new: int  # new cards, a sibling group (a ladder, a cloze) counting once
     learning: int  # learning cards due today
-    due: int  # review cards due today
     total: int  # active cards
 
 
 def deck_counts(store: Store, now: int, end: int) -> list[DeckCounts]:
-    """Every deck's counts in one pass over the cards_deck_state index (no queue is built)."""
+    """Every deck's learning cards due today and active cards, in one pass over the cards_deck_state index."""
     sql = (
         "SELECT deck, "
-        "count(DISTINCT CASE WHEN state = 'new' AND (buried_until IS NULL OR buried_until <= :now) "
-        "  THEN coalesce(sibling, key) END), "
-        "sum(state IN ('learning', 'relearning') AND due < :end AND (buried_until IS NULL OR buried_until <= :now)), "
-        "sum(state = 'review' AND due < :end AND (buried_until IS NULL OR buried_until <= :now)), "
-        "count(*) "
+        "coalesce(sum(state IN ('learning', 'relearning') AND due < :end "
+        "AND (buried_until IS NULL OR buried_until <= :now)), 0), count(*) "
         "FROM cards WHERE status = 'active' GROUP BY deck ORDER BY deck"
     )
     return [DeckCounts(*row) for row in store.conn.execute(sql, {"now": now, "end": end})]

@@ -8,6 +8,9 @@ events (forget, reschedule) are not study and are not counted.
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from bisect import bisect_right
 from typing import Iterable, Sequence
 
 from trainer.store.connection import Store
@@ -84,6 +87,16 @@ def reviews_per_range(
     return [found.get(i, (0, 0)) for i in range(len(ranges))]
 
 
+def reviews_per_day(store: Store, day_sql: str, start: int, end: int, deck: str | None) -> dict[int, tuple[int, int]]:
+    """study day -> (answers, time in ms) for answers in [start, end); `day_sql` numbers `r.at` in study days."""
+    in_deck, params = _review_in_deck(deck)
+    sql = (
+        f"SELECT {day_sql} AS day, count(*), coalesce(sum(r.duration_ms), 0) FROM reviews r "
+        f"WHERE r.at >= ? AND r.at < ? AND r.kind = 0 {in_deck} GROUP BY day"
+    )
+    return {day: (n, ms) for day, n, ms in store.conn.execute(sql, (start, end) + params)}
+
+
 def any_review_between(store: Store, start: int, end: int, deck: str | None) -> bool:
     if deck is None:
         sql = "SELECT EXISTS (SELECT 1 FROM reviews WHERE at >= ? AND at < ? AND kind = 0)"
@@ -123,22 +136,31 @@ def card_categories(store: Store, deck: str | None) -> dict[str, dict[str, int]]
 
 
 def due_per_range(store: Store, ranges: Sequence[tuple[int, int]], deck: str | None) -> list[int]:
-    """Active cards falling due in each [start, stop) range."""
+    """Active studied cards falling due in each [start, stop) range (ranges in order, touching).
+
+    Reads only the cards due in the whole span, through cards_state_due, and
+    counts them into the ranges here.
+    """
     if not ranges:
         return []
-    cte, params = _ranges_cte(ranges)
-    where, deck_params = ("AND cards.deck = ?", (deck,)) if deck is not None else ("", ())
+    where, params = _deck_where(deck)
+    starts = [start for start, _ in ranges]
+    counts = [0] * len(ranges)
     sql = (
-        f"{cte} SELECT ranges.i, count(*) FROM ranges JOIN cards ON cards.status = 'active' "
-        f"AND cards.due >= ranges.start AND cards.due < ranges.stop {where} GROUP BY ranges.i"
+        "SELECT due FROM cards WHERE state IN ('learning', 'relearning', 'review') AND status = 'active' "
+        f"AND due >= ? AND due < ? {where}"
     )
-    found = dict(store.conn.execute(sql, params + deck_params).fetchall())
-    return [found.get(i, 0) for i in range(len(ranges))]
+    for (due,) in store.conn.execute(sql, (ranges[0][0], ranges[-1][1]) + params):
+        counts[bisect_right(starts, due) - 1] += 1
+    return counts
 
 
 def overdue_count(store: Store, before: int, deck: str | None) -> int:
     where, params = _deck_where(deck)
-    sql = f"SELECT count(*) FROM cards WHERE status = 'active' AND due < ? {where}"
+    sql = (
+        "SELECT count(*) FROM cards WHERE state IN ('learning', 'relearning', 'review') AND status = 'active' "
+        f"AND due < ? {where}"
+    )
     return store.conn.execute(sql, (before,) + params).fetchone()[0]
 
 
@@ -161,15 +183,60 @@ def review_state_answers(store: Store, start: int, end: int, deck: str | None) -
     return found
 
 
-def studied_cards(store: Store, deck: str | None) -> list[tuple]:
-    """(key, deck, stability, difficulty, last review in ms, lapses) of active studied cards."""
-    where, params = _deck_where(deck)
+def _recall_sql(day_sql: str, on_day: str) -> str:
+    """FSRS-6's forgetting curve in SQL: R = (1 + factor * t / S) ** decay, t in study days."""
+    return f"pow(1 + :factor * max({on_day} - {day_sql}, 0) / stability, :decay)"
+
+
+_STUDIED = "status = 'active' AND state != 'new' AND stability IS NOT NULL AND last_review IS NOT NULL"
+
+
+def _bin_case(column: str, edges: Sequence[float]) -> str:
+    arms = " ".join(f"WHEN {column} < {edge!r} THEN {i}" for i, edge in enumerate(edges))
+    return f"CASE {arms} ELSE {len(edges)} END"
+
+
+def memory_per_deck(
+    store: Store, day_sql: str, today: int, on_day: int, factor: float, decay: float,
+    stability_edges: Sequence[float], difficulty_edges: Sequence[float], deck: str | None,
+) -> list[tuple[str, int, int, int, float, float]]:
+    """(deck, stability bin, difficulty bin, studied cards, sum of recall now, sum on the day), in one pass.
+
+    Summed in SQL; the caller folds the bins into per-deck figures and the
+    two histograms.
+    """
+    where, _ = _deck_where(deck)
     sql = (
-        "SELECT key, deck, stability, difficulty, last_review, lapses "
-        "FROM cards WHERE status = 'active' AND state != 'new' AND stability IS NOT NULL "
-        f"AND last_review IS NOT NULL {where}"
+        f"SELECT deck, {_bin_case('stability', stability_edges)} AS sb, "
+        f"{_bin_case('coalesce(difficulty, 0)', difficulty_edges)} AS db, count(*), "
+        f"total({_recall_sql(day_sql, ':today')}), total({_recall_sql(day_sql, ':on_day')}) "
+        f"FROM cards WHERE {_STUDIED} {where.replace('?', ':deck')} GROUP BY deck, sb, db"
     )
-    return store.conn.execute(sql, params).fetchall()
+    return store.conn.execute(sql, {"today": today, "on_day": on_day, "factor": factor, "decay": decay,
+                                    "deck": deck}).fetchall()
+
+
+def hardest(store: Store, day_sql: str, today: int, forgotten_ratio: float, count: int,
+            deck: str | None) -> list[tuple[int, float, str]]:
+    """(lapses, elapsed study days / stability, key) of the cards that showed trouble, worst first.
+
+    Trouble is a lapse, or recall under the target, which is elapsed / S
+    above `forgotten_ratio` (recall falls as that ratio grows, for every card
+    alike): no forgetting curve has to be computed for a hundred thousand cards.
+    """
+    where, _ = _deck_where(deck)
+    ratio = f"(max(:today - {day_sql}, 0) * 1.0 / stability)"
+    sql = (
+        f"SELECT lapses, {ratio} AS ratio, key FROM cards WHERE {_STUDIED} {where.replace('?', ':deck')} "
+        "AND (lapses > 0 OR ratio > :forgotten) ORDER BY lapses DESC, ratio DESC, key LIMIT :count"
+    )
+    return store.conn.execute(sql, {"today": today, "forgotten": forgotten_ratio, "count": count,
+                                    "deck": deck}).fetchall()
+
+
+def oldest_review(store: Store) -> int | None:
+    """The earliest answer in the log (reviews_at gives it at once): no card's last review is older."""
+    return store.conn.execute("SELECT min(at) FROM reviews").fetchone()[0]
 
 
 def active_cards_per_deck(store: Store, deck: str | None) -> dict[str, int]:
@@ -178,27 +245,71 @@ def active_cards_per_deck(store: Store, deck: str | None) -> dict[str, int]:
     return dict(store.conn.execute(sql, params).fetchall())
 
 
+def _bins_since(store: Store, bins: int, after_id: int) -> dict[int, list]:
+    sql = (
+        f"SELECT min(CAST(recall * {bins} AS INTEGER), {bins - 1}) AS bin, count(*), total(recall), "
+        "total(rating > 1) FROM reviews WHERE id > ? AND recall IS NOT NULL GROUP BY bin"
+    )
+    return {b: [n, total, int(passed)] for b, n, total, passed in store.conn.execute(sql, (after_id,))}
+
+
 def calibration_bins(store: Store, bins: int, deck: str | None) -> dict[int, tuple[int, float, int]]:
     """bin -> (answers, sum of predicted recall, recalled) over every scored answer.
 
     Bin b holds predictions in [b/bins, (b+1)/bins); the last one also holds 1.
     Only answers on a later study day than the previous one carry a
     prediction (trainer.history stores `recall` for those alone).
+
+    For all decks the sums are kept in meta (`calibration`) with the last
+    review id and the log's size and generation they cover, and brought up
+    to date by reading only the reviews added since: the log is appended to,
+    and anything else (an undo, a rebuild) changes its size or generation
+    and makes a full count. A cache, never a source: `trainer check` ignores it.
     """
-    bin_of = f"min(CAST(r.recall * {bins} AS INTEGER), {bins - 1})"
     if deck is not None:
         sql = (
-            f"SELECT {bin_of} AS bin, count(*), total(r.recall), total(r.rating > 1) FROM cards c "
+            f"SELECT min(CAST(r.recall * {bins} AS INTEGER), {bins - 1}) AS bin, count(*), "
+            "total(r.recall), total(r.rating > 1) FROM cards c "
             "JOIN reviews r ON r.card_id = c.id AND r.recall IS NOT NULL WHERE c.deck = ? GROUP BY bin"
         )
-        params: tuple = (deck,)
-    else:
-        sql = (
-            f"SELECT {bin_of} AS bin, count(*), total(r.recall), total(r.rating > 1) FROM reviews r "
-            "WHERE r.recall IS NOT NULL GROUP BY bin"
-        )
-        params = ()
-    return {b: (n, total, int(passed)) for b, n, total, passed in store.conn.execute(sql, params)}
+        return {b: (n, total, int(passed)) for b, n, total, passed in store.conn.execute(sql, (deck,))}
+    last_id, count = store.conn.execute("SELECT coalesce(max(id), 0), count(*) FROM reviews").fetchone()
+    generation = store.meta("derived_generation") or "0"
+    cached = json.loads(store.meta("calibration") or "{}")
+    usable = (cached.get("bins") == bins and cached.get("generation") == generation
+              and cached.get("last_id", 0) <= last_id and cached.get("count", count + 1) <= count)
+    found: dict[int, list] = {int(b): v for b, v in cached.get("found", {}).items()} if usable else {}
+    after = cached.get("last_id", 0) if usable else 0
+    added = store.conn.execute("SELECT count(*) FROM reviews WHERE id > ?", (after,)).fetchone()[0]
+    if usable and cached.get("count") + added != count:
+        found, after = {}, 0  # rows went (an undo): count afresh
+    for b, (n, total, passed) in _bins_since(store, bins, after).items():
+        acc = found.setdefault(b, [0, 0.0, 0])
+        acc[0] += n
+        acc[1] += total
+        acc[2] += passed
+    keep = {"bins": bins, "generation": generation, "last_id": last_id, "count": count,
+            "found": {str(b): v for b, v in found.items()}}
+    if keep != cached:
+        try:
+            with store.write():
+                store.set_meta("calibration", json.dumps(keep))
+        except sqlite3.Error:
+            pass  # a read-only database still gets its figures, just not remembered
+    return {b: (n, total, int(passed)) for b, (n, total, passed) in found.items()}
+
+
+def drill_weeks(store: Store, day_sql: str, start: int, end: int, deck: str | None) -> dict[int, tuple]:
+    """study day -> (answers, sum ticked, sum rubric items, sum time ms, sum allowed ms, recalled) of drill answers."""
+    deck_filter = "AND c.deck = ?" if deck is not None else ""
+    sql = (
+        f"SELECT {day_sql} AS day, count(*), total(d.ticked), total(d.total), total(d.time_ms), "
+        "total(json_extract(c.extra, '$.time_s') * 1000), total(r.rating > 1) "
+        "FROM drill_answers d JOIN reviews r ON r.id = d.review_id JOIN cards c ON c.id = r.card_id "
+        f"WHERE r.at >= ? AND r.at < ? {deck_filter} GROUP BY day"
+    )
+    params = (start, end) + ((deck,) if deck is not None else ())
+    return {row[0]: row[1:] for row in store.conn.execute(sql, params)}
 
 
 def card_places(store: Store, keys: Iterable[str]) -> dict[str, tuple[str, str, int, str, int]]:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
-from textual.app import App
+from rich.text import Text
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from trainer.config import Settings
 from trainer.store import Store, open_db
+from trainer.tui.guarded import APP_BUSY_TIMEOUT_MS
 
 
 def utc_now() -> datetime:
@@ -22,7 +25,6 @@ class TrainerApp(App):
 
     CSS_PATH = "trainer.tcss"
     TITLE = "trainer"
-    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
 
     def __init__(
@@ -35,6 +37,7 @@ class TrainerApp(App):
         greeting: str | None = None,
         clock: Callable[[], datetime] = utc_now,
         tz: tzinfo | None = None,
+        source=None,
     ):
         super().__init__()
         self.store = store
@@ -44,16 +47,56 @@ class TrainerApp(App):
         self._start_deck = deck
         self._straight_to_review = straight_to_review
         self._greeting = greeting
+        self._source = source  # a review source to open on (practice), instead of today's queue
+        self.crash_log: Path | None = None
+        if settings.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        # A long write by another program shows as a notice on screen, not a frozen app (tui/guarded.py).
+        store.conn.execute(f"PRAGMA busy_timeout = {APP_BUSY_TIMEOUT_MS}")
 
     def on_mount(self) -> None:
         from trainer.tui.screens.decks import DecksScreen
         from trainer.tui.screens.review import ReviewScreen
 
         self.push_screen(DecksScreen())
-        if self._straight_to_review:
-            self.push_screen(ReviewScreen(self._start_deck))
+        if self._straight_to_review or self._source is not None:
+            self.push_screen(ReviewScreen(self._start_deck, self._source))
         if self._greeting:
             self.notify(self._greeting, title="Welcome", timeout=8)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (Ctrl+P): every key's action, by name, and the themes."""
+        yield from super().get_system_commands(screen)
+        for binding in screen.BINDINGS:
+            if isinstance(binding, Binding) and binding.description and binding.action not in ("app.quit",):
+                yield SystemCommand(binding.description, f"Same as the {binding.key} key",
+                                    lambda action=binding.action, target=screen: self.run_action(action, target))
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme chosen in the palette, in the settings file."""
+        if not self.is_mounted or theme == self.settings.theme:
+            return
+        from trainer.config import config_path
+        from trainer.config_file import update_settings_file
+
+        try:
+            update_settings_file(config_path(), {"theme": theme})
+        except Exception as exc:  # noqa: BLE001 - a theme not remembered is not worth a crash
+            self.notify(f"The theme could not be saved: {exc}", severity="warning")
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: its traceback goes to a log file; the screen says one line, where."""
+        from trainer import crash_log
+
+        error = self._exception
+        self.crash_log = crash_log.write(error, getattr(self.store, "path", None)) if error else None
+        where = f"the details are in {self.crash_log}" if self.crash_log else "the log could not be written"
+        self.bell()
+        self._exit_renderables.append(Text(
+            f"trainer stopped on an unexpected error ({type(error).__name__}); {where}. "
+            "Every answer given before it is saved. Please report it with that file."
+        ))
+        self._close_messages_no_wait()
 
 
 def run_app(
@@ -63,13 +106,16 @@ def run_app(
     deck: str | None = None,
     straight_to_review: bool = False,
     greeting: str | None = None,
-) -> None:
-    """Open the database and run the app until the user quits."""
+    source_factory=None,
+) -> int:
+    """Open the database and run the app until the user quits; returns the exit code."""
     from trainer.history import open_current
     from trainer.session import resolve_deck
 
     with open_current(db_path, settings) as store:
         deck = resolve_deck(store, deck)
+        source = source_factory(store) if source_factory else None
         app = TrainerApp(store, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting,
-                         tz=settings.zone)
+                         tz=settings.zone, source=source)
         app.run()
+        return app.return_code or 0

@@ -25,6 +25,8 @@ class DecksScreen(Screen):
         Binding("t", "stats", "Stats"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
+        Binding("j", "move(1)", "Down", show=False),
+        Binding("k", "move(-1)", "Up", show=False),
     ]
 
     def __init__(self) -> None:
@@ -91,7 +93,12 @@ class DecksScreen(Screen):
                 ("\nEnter reviews the selected deck · a reviews all decks · t shows your stats", "dim"),
             )
         )
-        wanted = {DECK_KEY + row.deck: (row.new, row.learning, row.due, row.total) for row in rows}
+        # New and Due are each deck's share of today's queue, so the column adds
+        # up to the day's total (the limits are for all decks together).
+        share = self.session.decks_of([*queue.new_cards, *queue.reviews])
+        wanted = {DECK_KEY + row.deck: (share.get(row.deck, (0, 0))[0], row.learning, share.get(row.deck, (0, 0))[1],
+                                        row.total)
+                  for row in rows}
         wanted[ALL_DECKS] = (queue.new, queue.learning, queue.review, sum(row.total for row in rows))
         self._apply(table, wanted)
         table.focus()
@@ -125,6 +132,11 @@ class DecksScreen(Screen):
     def _selected_deck(self) -> str | None:
         key = self._selected_key()
         return None if key is None or key == ALL_DECKS else key.removeprefix(DECK_KEY)
+
+    def action_move(self, rows: int) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + rows)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

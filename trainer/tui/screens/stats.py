@@ -30,6 +30,7 @@ class StatsScreen(Screen):
         super().__init__()
         self.deck = deck
         self.report: StatsReport | None = None
+        self.loaded = False  # the figures are on screen (benchmarks and tests wait for it)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats-body"):
@@ -73,6 +74,7 @@ class StatsScreen(Screen):
         if not result.message:
             # render_report builds rich.text.Text for anything from a deck, so nothing is read as markup.
             await sections.mount_all(Static(part, classes="stats-section") for part in render_report(result))
+        self.loaded = True
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -20,7 +20,8 @@ class SummaryScreen(Screen):
         Binding("escape", "back", "Back", show=False),
         Binding("enter", "continue", "Keep going", show=False),
         Binding("space", "continue", "Keep going", show=False),
-        Binding("u", "undo", "Undo last answer"),
+        Binding("u", "undo", "Undo last action"),
+        Binding("ctrl+z", "undo", "Undo", show=False),
     ]
 
     def __init__(self, session: Session):
@@ -29,10 +30,22 @@ class SummaryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="summary"):
-            yield Static(Text("Session done", style="bold"), id="summary-title")
+            yield Static(self._title(), id="summary-title")
             yield Static(self._table(), id="summary-table")
             yield Static(self._next(), id="summary-next")
         yield Footer()
+
+    def _title(self) -> Text:
+        ready = self._ready()
+        if ready:
+            return Text(f"Paused: {ready} card(s) still ready", style="bold")
+        return Text("Done for now", style="bold")
+
+    def _ready(self) -> int:
+        card, queue = self.session.peek(self.app.clock())
+        if card is None:
+            return 0
+        return len(queue.ready) + queue.review + queue.new or 1
 
     def _table(self) -> Table:
         tally = self.session.tally
@@ -47,9 +60,8 @@ class SummaryScreen(Screen):
 
     def _next(self) -> Text:
         now = self.app.clock()
-        card, queue = self.session.peek(now)
-        if card is not None:
-            ready = len(queue.ready) + queue.review + queue.new or 1
+        ready = self._ready()
+        if ready:
             return Text(f"{ready} more card(s) are ready now: Enter keeps going, q goes back to your decks.")
         due = self.session.next_due(now)
         text = f"Next card due {describe_due(due, now, self.app.tz)}." if due else "No cards are scheduled yet."
