@@ -51,7 +51,11 @@ def test_bad_value_gets_an_error_naming_the_key(tmp_path, line, message):
 
 def test_saved_settings_load_back_equal(tmp_path):
     path = tmp_path / "sub" / "config.toml"
-    settings = Settings(desired_retention=0.88, parameters=tuple(float(i) / 10 for i in range(21)),
+    from trainer.scheduler import PARAMETER_LOWER_BOUNDS, PARAMETER_UPPER_BOUNDS
+
+    # Any 21 numbers within FSRS's bounds (the settings refuse others).
+    fitted = tuple((low + high) / 3 for low, high in zip(PARAMETER_LOWER_BOUNDS, PARAMETER_UPPER_BOUNDS))
+    settings = Settings(desired_retention=0.88, parameters=fitted,
                         parameters_fitted_at="2026-03-02T10:00:00+00:00", parameters_fitted_on=1234)
     save_settings(settings, path)
     assert load_settings(path) == settings

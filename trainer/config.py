@@ -59,8 +59,19 @@ def bundled_decks_dir() -> Path:
     return here.parent / "decks"
 
 
+# Learning and relearning steps are the short waits before FSRS takes over; a
+# step is at least a second and at most a day (FSRS's own advice: longer waits
+# are the memory model's to choose, and a step of years would park a card in
+# learning). At most MAX_STEPS of them.
+MIN_STEP_SECONDS = 1
+MAX_STEP_SECONDS = 86400
+MAX_STEPS = 20
+
+
 def parse_step(text: str, key: str) -> timedelta:
-    match = STEP_RE.match(str(text))
+    if not isinstance(text, str):
+        raise ConfigError(f'{key}: each step is text like "10m", got {text!r}')
+    match = STEP_RE.match(text)
     if not match:
         raise ConfigError(
             f"{key}: {text!r} is not a step; write a number and a unit, like \"1m\", \"10m\", \"1h\" or \"1d\""
@@ -68,6 +79,13 @@ def parse_step(text: str, key: str) -> timedelta:
     seconds = float(match.group(1)) * STEP_UNITS[match.group(2)]
     if seconds <= 0:
         raise ConfigError(f"{key}: steps must be longer than zero, got {text!r}")
+    if seconds < MIN_STEP_SECONDS:
+        raise ConfigError(f"{key}: {text!r} is shorter than a second; steps are at least \"1s\"")
+    if seconds > MAX_STEP_SECONDS:
+        raise ConfigError(
+            f"{key}: {text!r} is longer than a day; steps are the short waits before FSRS schedules a card "
+            "itself, so write at most \"1d\" (longer intervals come from FSRS and maximum_interval)"
+        )
     return timedelta(seconds=seconds)
 
 
@@ -145,17 +163,40 @@ class Settings:
             value = getattr(self, key)
             if not isinstance(value, (list, tuple)):
                 raise ConfigError(f'{key}: must be a list like ["1m", "10m"], got {value!r}')
+            if len(value) > MAX_STEPS:
+                raise ConfigError(f"{key}: at most {MAX_STEPS} steps, got {len(value)}")
             for step in value:
                 parse_step(step, key)
-        if self.parameters:
-            if len(self.parameters) != PARAMETER_COUNT or not all(
-                isinstance(p, (int, float)) and math.isfinite(p) for p in self.parameters
-            ):
-                raise ConfigError(
-                    f"parameters: must be a list of {PARAMETER_COUNT} numbers (as written by "
-                    "`trainer optimize`), or be removed to use FSRS's defaults"
-                )
+        _check_parameters(self.parameters)
+        if not isinstance(self.parameters_fitted_at, str):
+            raise ConfigError(f"parameters_fitted_at: must be a time as text, got {self.parameters_fitted_at!r}")
+        _check_number("parameters_fitted_on", self.parameters_fitted_on, int, 0, 10**12)
         return self
+
+
+def _check_parameters(parameters) -> None:
+    """21 finite numbers, each within the bounds py-fsrs accepts (or none: FSRS's defaults)."""
+    how = (
+        f"parameters: must be a list of {PARAMETER_COUNT} numbers (as written by `trainer optimize`), "
+        "or be removed to use FSRS's defaults"
+    )
+    if not isinstance(parameters, (list, tuple)):
+        raise ConfigError(f"{how}; got {parameters!r}")
+    if not parameters:
+        return
+    if len(parameters) != PARAMETER_COUNT:
+        raise ConfigError(f"{how}; got {len(parameters)} numbers")
+    for index, value in enumerate(parameters):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{how}; parameters[{index}] is {value!r}")
+    from trainer.scheduler import PARAMETER_LOWER_BOUNDS, PARAMETER_UPPER_BOUNDS  # loads fsrs: only when needed
+
+    for index, (value, low, high) in enumerate(zip(parameters, PARAMETER_LOWER_BOUNDS, PARAMETER_UPPER_BOUNDS)):
+        if not low <= value <= high:
+            raise ConfigError(
+                f"parameters[{index}] = {value!r} is outside FSRS's bounds ({low} to {high}); "
+                "run `trainer optimize` again, or remove parameters to use FSRS's defaults"
+            )
 
 
 def _check_number(key: str, value, kind, low, high) -> None:
@@ -179,7 +220,7 @@ def load_settings(path: Path | None = None) -> Settings:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the settings file: {exc.strerror}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # an editor's byte-order mark is not a setting
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     unknown = sorted(set(data) - KNOWN_KEYS)
