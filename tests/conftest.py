@@ -56,6 +56,7 @@ def no_user_folders(tmp_path, monkeypatch):
     """No test ever touches the real user data or config folders."""
     monkeypatch.setenv("TRAINER_DB", str(tmp_path / "trainer.db"))
     monkeypatch.setenv("TRAINER_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("TRAINER_DECKS", str(tmp_path / "my-decks"))
     monkeypatch.setenv("TZ", "UTC")
 
 

@@ -84,15 +84,30 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--forget", "forget", metavar="PATH", multiple=True,
+              help="Stop following PATH (its cards stay as they are).")
 @click.pass_obj
-def import_command(obj: Context, paths: tuple[str, ...], dry_run: bool) -> None:
-    """Import deck files and folders (*.md, recursively)."""
-    from trainer.importer import import_paths
+def import_command(obj: Context, paths: tuple[str, ...], dry_run: bool, forget: tuple[str, ...]) -> None:
+    """Import deck files and folders (*.md, recursively).
+
+    trainer follows the paths you import: with no PATH, it imports them all
+    again (as it does at every start). --forget PATH stops following one.
+    """
+    from trainer import sync
     from trainer.import_report import format_report
     from trainer.store.connection import open_copy_in_memory, open_db
 
+    if forget:
+        if paths or dry_run:
+            raise TrainerError("--forget takes no other paths and no --dry-run; run it on its own")
+        with open_db(obj.db_path, create=False) as store:
+            for path in forget:
+                shown = sync.forget(store, path)
+                click.echo(f"No longer following {visible(shown)}; its cards stay as they are "
+                           "(`trainer import PATH` follows it again).")
+        return
     if dry_run:
         # Nothing may be written, not even a schema upgrade: diff against a private copy.
         store = open_copy_in_memory(obj.db_path) if obj.db_path.exists() else open_db(":memory:")
@@ -100,7 +115,10 @@ def import_command(obj: Context, paths: tuple[str, ...], dry_run: bool) -> None:
         # Importing touches no schedule: the replay a settings change needs waits for the review.
         store = open_db(obj.db_path)
     with store:
-        report = import_paths(store, list(paths), now_utc(), dry_run=dry_run)
+        if paths:
+            report = sync.import_and_follow(store, list(paths), now_utc(), dry_run=dry_run)
+        else:
+            report = sync.reimport(store, now_utc(), dry_run=dry_run)
     out, err = format_report(report)
     click.echo(out)
     if err:
@@ -121,12 +139,13 @@ def review(obj: Context, deck: str | None) -> None:
 @click.pass_obj
 def config(obj: Context) -> None:
     """Show where the settings live and what is in force."""
-    from trainer.config import config_path, fields_in_force
+    from trainer.config import config_path, fields_in_force, user_decks_dir
 
     path = config_path()
     settings = obj.settings()
     click.echo(f"settings file: {path}" + ("" if path.exists() else " (not created yet: defaults in force)"))
     click.echo(f"database:      {obj.db_path}")
+    click.echo(f"decks folder:  {user_decks_dir()}  (editable copies of bundled decks)")
     click.echo("")
     for name, value in fields_in_force(settings):
         click.echo(f"{name} = {value}")
@@ -185,9 +204,17 @@ def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, sourc
     from trainer.first_run import sync_bundled_decks
     from trainer.session import resolve_deck
 
+    from trainer import sync
+
     settings = obj.settings()
     with obj.open(settings=settings) as store:
         greeting = sync_bundled_decks(store, now_utc())
+        # The decks you follow, in step with their files (nothing said when nothing changed).
+        changed = sync.rescan(store, now_utc())
+        if changed is not None:
+            news = sync.summary(changed)
+            click.echo(news, err=True)
+            greeting = f"{greeting}\n{news}" if greeting else news
         resolve_deck(store, deck)  # an unknown deck is an error, terminal or not
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         click.echo(

@@ -2,7 +2,9 @@
 
 The database lives at `platformdirs.user_data_dir("trainer")/trainer.db`
 unless `--db PATH` or TRAINER_DB says otherwise; settings live in
-`user_config_dir("trainer")/config.toml` unless TRAINER_CONFIG says otherwise.
+`user_config_dir("trainer")/config.toml` unless TRAINER_CONFIG says otherwise;
+editable copies of bundled decks go to `user_data_dir("trainer")/decks`
+unless TRAINER_DECKS says otherwise.
 Nothing here touches the disk at import time.
 """
 
@@ -48,6 +50,16 @@ def config_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def user_decks_dir() -> Path:
+    """Where editable copies of bundled decks go: TRAINER_DECKS, else `decks` in the user data folder."""
+    env = os.environ.get("TRAINER_DECKS")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "decks"
 
 
 def bundled_decks_dir() -> Path:

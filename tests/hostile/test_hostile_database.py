@@ -212,7 +212,7 @@ def test_disk_full_during_an_import_is_one_clear_line(tmp_path, monkeypatch, cap
     def full(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("trainer.importer.import_paths", full)
+    monkeypatch.setattr("trainer.sync.import_paths", full)
     monkeypatch.setattr("sys.argv", ["trainer", "import", str(tmp_path)])
     with pytest.raises(SystemExit):
         cli.main()
