@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -174,8 +175,7 @@ def open_db(path: str | Path, *, create: bool = True) -> Store:
             problem = sessions.check_after_unclean_close(db.conn)
             if problem:
                 raise damaged(text, problem)
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode = WAL")
+            _use_wal(db.conn)
             # In WAL mode NORMAL survives a killed process; only power loss
             # can drop the last commits, and never corrupts the file.
             db.execute("PRAGMA synchronous = NORMAL")
@@ -190,6 +190,25 @@ def open_db(path: str | Path, *, create: bool = True) -> Store:
     store = Store(db, text)
     store.session_token = token
     return store
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new database to WAL, waiting for the other trainer creating it at the same moment.
+
+    The switch needs the file to itself, and SQLite answers "busy" at once,
+    without calling the busy handler, when another connection is reading it
+    (two imports started together on a new database): so wait here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _migrate(db: sqlite_utils.Database) -> None:
