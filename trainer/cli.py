@@ -140,15 +140,16 @@ def review(obj: Context, deck: str | None) -> None:
 def config(obj: Context) -> None:
     """Show where the settings live and what is in force."""
     from trainer.config import config_path, fields_in_force, user_decks_dir
+    from trainer.safe_text import path_text
 
     path = config_path()
     settings = obj.settings()
-    click.echo(f"settings file: {path}" + ("" if path.exists() else " (not created yet: defaults in force)"))
-    click.echo(f"database:      {obj.db_path}")
-    click.echo(f"decks folder:  {user_decks_dir()}  (editable copies of bundled decks)")
+    click.echo(f"settings file: {path_text(path)}" + ("" if path.exists() else " (not created yet: defaults in force)"))
+    click.echo(f"database:      {path_text(obj.db_path)}")
+    click.echo(f"decks folder:  {path_text(user_decks_dir())}  (editable copies of bundled decks)")
     click.echo("")
     for name, value in fields_in_force(settings):
-        click.echo(f"{name} = {value}")
+        click.echo(f"{name} = {path_text(value)}")  # a string setting (theme) may hold anything
 
 
 @cli.command()

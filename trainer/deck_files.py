@@ -31,11 +31,19 @@ RACY_NS = 2_000_000_000
 
 def display_path(path: Path | str) -> str:
     """A path as the user would type it: relative to here when it is below here."""
+    text = str(path)
+    if os.path.isabs(text) and os.path.normpath(text) == text:
+        # The common case (every file a folder walk finds), without relpath's
+        # two abspath calls: the rescan at start shows a thousand of these.
+        here = os.path.join(os.getcwd(), "")
+        if text.startswith(here):
+            return text[len(here):]
+        return "." if text + os.sep == here else text
     try:
-        relative = os.path.relpath(path)
+        relative = os.path.relpath(text)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
+        return text
+    return text if relative.startswith("..") else relative
 
 
 @dataclass
