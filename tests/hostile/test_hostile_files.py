@@ -12,7 +12,6 @@ import pytest
 
 from trainer.import_report import format_report
 from trainer.importer import import_paths
-from trainer.model import Status
 from trainer.store import open_db
 from trainer.store.cards import cards_where
 
