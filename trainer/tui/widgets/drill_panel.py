@@ -67,7 +67,8 @@ class DrillPanel(Vertical):
         yield Static("", id="timer")
         yield RubricList(id="rubric")
         yield Static("", id="suggestion")
-        yield NotesBox(id="notes", soft_wrap=True, show_line_numbers=False)
+        yield NotesBox(id="notes", soft_wrap=True, show_line_numbers=False,
+                       placeholder="n: notes while you answer (kept with the answer; Escape returns)")
 
     def on_mount(self) -> None:
         self.set_interval(0.25, self._tick)
@@ -90,6 +91,7 @@ class DrillPanel(Vertical):
         self.query_one("#suggestion", Static).display = False
         notes = self.query_one(NotesBox)
         notes.text = ""
+        notes.display = True
         self._draw_timer()
 
     @property
@@ -149,6 +151,8 @@ class DrillPanel(Vertical):
     # -- after the reveal ---------------------------------------------------------
     def reveal(self) -> None:
         self.stop()
+        notes = self.query_one(NotesBox)
+        notes.display = bool(notes.text.strip())  # kept in view only if something was typed
         if self.rubric:
             rubric = self.query_one(RubricList)
             rubric.display = True
