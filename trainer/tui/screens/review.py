@@ -177,9 +177,11 @@ class ReviewScreen(GuardedWrites, Screen):
                 self.query_one(DrillPanel).reveal()
                 hint = "How did it go?  1 Again · 2 Hard · 3 Good · 4 Easy"
             else:
-                good = " · Space: Good" if self.app.settings.space_answers_good else ""
-                hint = f"How well did you recall it?  1 Again · 2 Hard · 3 Good · 4 Easy{good}"
+                good = " (Space: Good)" if self.app.settings.space_answers_good else ""
+                hint = f"Recalled it?  1 Again · 2 Hard · 3 Good · 4 Easy{good}"
             self.query_one("#hint", Static).update(Text(hint, style="dim"))
+        # Bring the answer into view when the card is taller than the screen.
+        self.query_one("#card", VerticalScroll).scroll_to_widget(answer, animate=False, top=True)
 
     def _label_buttons(self, card: Card) -> None:
         intervals = None if self.practice else self.session.intervals(card, self.app.clock())
