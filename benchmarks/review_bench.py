@@ -40,6 +40,7 @@ from datetime import datetime
 now = datetime.fromisoformat(sys.argv[2])
 import trainer.cli
 trainer.cli.now_utc = lambda: now
+trainer.cli.has_terminal = lambda: True  # headless: the probe has no terminal
 from trainer.tui import app as tui_app
 from trainer.tui.screens import review
 original = review.ReviewScreen.show

@@ -177,6 +177,11 @@ def _parse_date(text: str) -> date:
         raise TrainerError(f"--on: {text!r} is not a date; write it as YYYY-MM-DD") from None
 
 
+def has_terminal() -> bool:
+    """The review needs a real terminal both ways (keys in, screen out)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, source_factory=None) -> None:
     from trainer.first_run import sync_bundled_decks
     from trainer.session import resolve_deck
@@ -185,7 +190,7 @@ def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, sourc
     with obj.open(settings=settings) as store:
         greeting = sync_bundled_decks(store, now_utc())
         resolve_deck(store, deck)  # an unknown deck is an error, terminal or not
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not has_terminal():
         click.echo(
             "trainer needs a terminal to show the review; its output is not one (redirected to a file or a pipe). "
             "For scripts use `trainer stats`, `trainer import` or `trainer check`.",
