@@ -44,8 +44,8 @@ trainer.cli.has_terminal = lambda: True  # headless: the probe has no terminal
 from trainer.tui import app as tui_app
 from trainer.tui.screens import review
 original = review.ReviewScreen.show
-def show(self, card):
-    original(self, card)
+async def show(self, card, queue=None):
+    await original(self, card, queue)
     os.write(1, f"first-card {time.time()}\\n".encode())  # Textual captures print()
     self.app.exit()
 review.ReviewScreen.show = show
