@@ -127,3 +127,34 @@ class StudyCalendar:
         """[start, end) of the study day holding `ms`."""
         day = self.day(ms)
         return self.start_ms(day), self.start_ms(day + 1)
+
+    def offset_spans(self, low_ms: int, high_ms: int) -> list[tuple[int, int]]:
+        """The zone's UTC offset over [low_ms, high_ms], as (from ms, offset ms) pieces, oldest first.
+
+        For SQL that numbers study days (trainer.store.card_search): within a
+        piece, day = (ms + offset - shift) // DAY_MS exactly as `day` counts,
+        since both read the offset per quarter-hour bucket. Zones change their
+        offset at most once a day, so checking day by day and bisecting the
+        day of a change finds every one.
+        """
+        start = low_ms // _BUCKET_MS * _BUCKET_MS
+        spans = [(start, self._offset_ms(start))]
+        checked = start
+        while checked < high_ms:
+            later = checked + DAY_MS
+            if self._offset_ms(later) != spans[-1][1]:
+                low, high = checked // _BUCKET_MS, later // _BUCKET_MS  # offset changes in (low, high]
+                while high - low > 1:
+                    middle = (low + high) // 2
+                    if self._offset_ms(middle * _BUCKET_MS) == spans[-1][1]:
+                        low = middle
+                    else:
+                        high = middle
+                spans.append((high * _BUCKET_MS, self._offset_ms(high * _BUCKET_MS)))
+            checked = later
+        return spans
+
+    @property
+    def shift_ms(self) -> int:
+        """How far after local midnight a study day starts, in ms."""
+        return self._shift_ms
