@@ -186,7 +186,7 @@ def order_sql(column: str, descending: bool, ctx: SearchContext) -> str:
     if column == "recall":
         # Lowest recall first is the largest ratio first.
         ratio = ratio_sql(ctx)
-        return f"stability IS NULL, {ratio}{'' if descending else ' DESC'}, id"
+        return f"stability IS NULL, {ratio}{'' if descending else ' DESC'}, id{way}"
     expression = {
         # Binary order for the deck: the cards_deck_state index has it, so no sort is needed.
         "deck": "deck", "section": "section COLLATE NOCASE", "kind": "kind",
