@@ -20,6 +20,8 @@ class DecksScreen(Screen):
         Binding("enter", "review_selected", "Review deck", show=True),
         Binding("a", "review_all", "Review all"),
         Binding("t", "stats", "Stats"),
+        Binding("slash", "browse(True)", "Search cards"),
+        Binding("b", "browse(False)", "Browse"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -141,6 +143,11 @@ class DecksScreen(Screen):
         from trainer.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen(None))
+
+    def action_browse(self, search_first: bool) -> None:
+        from trainer.tui.screens.browser import BrowserScreen
+
+        self.app.push_screen(BrowserScreen(search_first=search_first))
 
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen

@@ -14,6 +14,7 @@ Decks screen
   Enter      review the selected deck
   a          review all decks
   t          statistics
+  / or b     browse and search every card (? there lists its keys)
   q          quit
 
 Review screen
