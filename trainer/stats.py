@@ -34,6 +34,8 @@ from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
     Memory,
     CalibrationBin,
     HardCard,
+    LeechCard,
+    Leeches,
     Parameters,
     StatsReport,
 )
@@ -42,6 +44,7 @@ FORECAST_DAYS = 30
 RETENTION_WINDOWS = (1, 7, 30)
 CALIBRATION_BINS = 10
 HARDEST_COUNT = 10
+LEECHES_LISTED = 10
 READY_IN_DAYS = 7  # the default interview day, from today
 CATEGORIES = ("new", "learning", "young", "mature", "suspended", "retired")
 # Upper bounds (days) of the stability histogram; the last bin is open-ended.
@@ -118,6 +121,7 @@ def compute_stats(
         calibration=_calibration(store, deck),
         hardest=_hardest(store, ranked),
         parameters=_parameters(settings),
+        leeches=_leeches(store, settings, deck),
     )
 
 
@@ -275,6 +279,17 @@ def _hardest(store: Store, ranked: list[tuple[int, float, str]]) -> list[HardCar
         deck, path, line, prompt, reps = places[key]
         cards.append(HardCard(key, deck, f"{path}:{line}", prompt, -neg_lapses, reps, recall))
     return cards
+
+
+def _leeches(store: Store, settings: Settings, deck: str | None) -> Leeches:
+    """Cards forgotten at least leech_threshold times (`is:leech` in the browser), the most forgotten first."""
+    threshold = int(getattr(settings, "leech_threshold", 8))
+    if threshold <= 0:
+        return Leeches(threshold, 0, [])
+    count, rows = q.leeches(store, threshold, deck, LEECHES_LISTED)
+    cards = [LeechCard(key, name, f"{path}:{line}", prompt, lapses, status)
+             for key, name, path, line, prompt, lapses, status in rows]
+    return Leeches(threshold, count, cards)
 
 
 def _parameters(settings: Settings) -> Parameters:
