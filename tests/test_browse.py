@@ -102,3 +102,18 @@ def test_rows_show_recall_due_days_flags_and_the_prompts_first_line(coll):
     assert row.due_days < 0 and 0 < row.recall < 0.8
     assert row.location.endswith("alpha.md:14")
     assert first_line("\n\n  two  words\there \nnext") == "two words here"
+
+
+def test_every_card_opens_without_reading_every_id_and_agrees_once_they_are_read(coll, monkeypatch):
+    monkeypatch.setattr(browse_module, "PAGE", 4)
+    for sort in (("location", False), ("recall", False), ("due", True)):
+        browse = Browse(coll.store, coll.settings, NOW, sort=sort, tz=UTC)
+        assert not browse.ids_loaded and browse.total == 10
+        first = [r.key for r in browse.rows(0, 4)]  # ORDER BY ... LIMIT
+        assert not browse.ids_loaded
+        later = [r.key for r in browse.rows(4, 10)]  # past the first page: the ids are read
+        assert browse.ids_loaded
+        browse.refresh()
+        assert [r.key for r in browse.rows(0, 10)] == first + later
+    browse.search("is:review")
+    assert browse.ids_loaded and browse.total == 5  # a search with terms reads and counts in one pass

@@ -138,9 +138,13 @@ def to_browse_row(row: CardRow, ctx: SearchContext, calendar: StudyCalendar) -> 
 class Browse:
     """A search over every card and a window on its results.
 
-    `search` and `sort` read the ids of every match once; `row(i)` reads
-    rows by id a page at a time and keeps them until `refresh` (after an
-    action changed cards) or the next search.
+    A search with terms reads the ids of every match in one pass (which
+    also counts them). With no terms (every card, as the browser opens) the
+    count comes off an index and the first page from ORDER BY ... LIMIT, and
+    the ids are read only when something needs them (scrolling past the
+    first page, marks, an action): the browser opens on 100,000 cards
+    without reading 100,000 ids. `row(i)` reads rows by id a page at a time
+    and keeps them until `refresh` (after an action) or the next search.
     """
 
     def __init__(self, store: Store, settings: Settings, now: datetime, *, query: str = "",
@@ -151,91 +155,115 @@ class Browse:
         self.ctx = make_context(store, settings, now, tz, self.scheduler)
         self.query = parse(query)
         self.sort = sort
-        self.ids: list[int] = []
+        self._ids: list[int] | None = None
+        self._total = 0
+        self._sql: tuple[str, list, str] = ("0", [], "id")
         self._pages: dict[int, list[BrowseRow | None]] = {}
-        self._run()
+        self._run(self.query, sort)
 
-    @property
-    def total(self) -> int:
-        return len(self.ids)
-
-    def _run(self) -> None:
-        self.ids = find_ids(self.store, self.ctx, self.query, self.sort)
+    # -- running the search ------------------------------------------------------
+    def _run(self, query: Query, sort: tuple[str, bool]) -> None:
+        where, params = sql.compile_where(query, self.ctx)  # SearchError before anything changes
+        order = sql.order_sql(sort[0], sort[1], self.ctx)
+        if query.terms:
+            ids = sql.matching_ids(self.store, where, params, order)
+            total = len(ids)
+        else:
+            ids, total = None, sql.count_matching(self.store, where, params)
+        self.query, self.sort = query, sort
+        self._sql = (where, params, order)
+        self._ids, self._total = ids, total
         self._pages.clear()
+
+    def search(self, text: str) -> None:
+        """Run a new search (SearchError leaves the current results as they were)."""
+        self._run(parse(text), self.sort)
+
+    def sort_by(self, column: str, descending: bool = False) -> None:
+        self._run(self.query, (column, descending))
+
+    def rerun(self) -> None:
+        """The same search again: cards that no longer match go, new matches come."""
+        self._run(self.query, self.sort)
 
     def set_now(self, now: datetime) -> None:
         """Read recall, due and burial at a new moment (the next search uses it)."""
         self.ctx = make_context(self.store, self.settings, now, self.scheduler.tz, self.scheduler)
         self._pages.clear()
 
-    def search(self, text: str) -> None:
-        """Run a new search (SearchError leaves the current results as they were)."""
-        query = parse(text)
-        where, params = sql.compile_where(query, self.ctx)  # raises before anything changes
-        order = sql.order_sql(self.sort[0], self.sort[1], self.ctx)
-        self.ids = sql.matching_ids(self.store, where, params, order)
-        self.query = query
-        self._pages.clear()
-
-    def sort_by(self, column: str, descending: bool = False) -> None:
-        previous = self.sort
-        self.sort = (column, descending)
-        try:
-            self._run()
-        except Exception:
-            self.sort = previous
-            raise
-
-    def rerun(self) -> None:
-        """The same search again: cards that no longer match go, new matches come."""
-        self._run()
-
     def refresh(self) -> None:
         """Read the rows again (after an action); the list of cards stays as it is."""
         self._pages.clear()
 
+    # -- the results -----------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def ids(self) -> list[int]:
+        """The id of every card found, in order (read now if the search left it for later)."""
+        if self._ids is None:
+            where, params, order = self._sql
+            self._ids = sql.matching_ids(self.store, where, params, order)
+            self._total = len(self._ids)
+        return self._ids
+
+    @property
+    def ids_loaded(self) -> bool:
+        return self._ids is not None
+
     def index_of(self, card_id: int) -> int | None:
+        """Where a card is in the results; None when it is not there (or the ids were never read)."""
+        if self._ids is None:
+            return None
         try:
-            return self.ids.index(card_id)
+            return self._ids.index(card_id)
         except ValueError:
             return None
 
     def row(self, index: int) -> BrowseRow | None:
-        if not 0 <= index < len(self.ids):
+        if not 0 <= index < self._total:
             return None
         page = self._page(index // PAGE)
         offset = index % PAGE
         return page[offset] if offset < len(page) else None
 
     def rows(self, start: int, stop: int) -> list[BrowseRow | None]:
-        return [self.row(i) for i in range(max(start, 0), min(stop, len(self.ids)))]
+        return [self.row(i) for i in range(max(start, 0), min(stop, self._total))]
 
     def _page(self, number: int) -> list[BrowseRow | None]:
         page = self._pages.get(number)
-        if page is None:
+        if page is not None:
+            return page
+        calendar = self.scheduler.calendar
+        if self._ids is None and number == 0:
+            where, params, order = self._sql
+            page = [to_browse_row(row, self.ctx, calendar)
+                    for row in sql.first_rows(self.store, where, params, order, PAGE)]
+        else:
             ids = self.ids[number * PAGE : (number + 1) * PAGE]
             found = {row.id: row for row in sql.rows_by_ids(self.store, ids)}
-            calendar = self.scheduler.calendar
-            # A card gone from the table since the search (never, in practice: cards are not deleted) shows as None.
+            # A card gone from the table since the search shows as None (cards are never deleted, in practice).
             page = [to_browse_row(found[i], self.ctx, calendar) if i in found else None for i in ids]
-            if len(self._pages) > 64:
-                self._pages.clear()
-            self._pages[number] = page
+        if len(self._pages) > 64:
+            self._pages.clear()
+        self._pages[number] = page
         return page
 
     def keys(self, indexes) -> list[str]:
         """The keys of the cards at these positions."""
-        wanted = [self.ids[i] for i in indexes if 0 <= i < len(self.ids)]
+        ids = self.ids
+        wanted = [ids[i] for i in indexes if 0 <= i < len(ids)]
         return sql.keys_by_ids(self.store, wanted)
 
     def all_keys(self) -> list[str]:
         return sql.keys_by_ids(self.store, self.ids)
 
 
-def card_rows(store: Store, settings: Settings, now: datetime, query: str, *, tz: tzinfo | None = None,
-              sort: tuple[str, bool] = DEFAULT_SORT):
-    """Every card a search matches, as BrowseRows in order, read a page at a time (for `trainer cards`)."""
-    browse = Browse(store, settings, now, query=query, sort=sort, tz=tz)
+def all_rows(browse: Browse):
+    """Every card found, as BrowseRows in order, read a page at a time (for `trainer cards`)."""
+    browse.ids  # noqa: B018  (read them all first: the count is exact from here on)
     for index in range(browse.total):
         row = browse.row(index)
         if row is not None:

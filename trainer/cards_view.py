@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from trainer import card_actions
-from trainer.browse import Browse, BrowseRow
+from trainer.browse import Browse, BrowseRow, all_rows
 from trainer.config import Settings
 from trainer.errors import TrainerError
 from trainer.history import open_current
@@ -57,10 +57,7 @@ def row_dict(row: BrowseRow) -> dict:
 
 
 def _rows(browse: Browse) -> Iterable[BrowseRow]:
-    for index in range(browse.total):
-        row = browse.row(index)
-        if row is not None:
-            yield row
+    return all_rows(browse)
 
 
 def write_listing(browse: Browse, out: TextIO, as_json: bool) -> None:

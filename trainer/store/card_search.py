@@ -262,6 +262,13 @@ def rows_by_ids(store: Store, ids: Sequence[int]) -> list[CardRow]:
     return [found[i] for i in ids if i in found]
 
 
+def first_rows(store: Store, where: str, params: Sequence, order: str, limit: int) -> list[CardRow]:
+    """The first `limit` cards matching `where` in order: off an index when the order has one (file order)."""
+    _install_functions(store)
+    sql = f"SELECT {_ROW_COLUMNS} FROM cards WHERE {where} ORDER BY {order} LIMIT ?"
+    return [CardRow(*row) for row in store.conn.execute(sql, (*params, limit))]
+
+
 def keys_by_ids(store: Store, ids: Sequence[int]) -> list[str]:
     return [row.key for row in rows_by_ids(store, ids)]
 

@@ -65,6 +65,8 @@ class BrowserScreen(Screen):
         super().__init__()
         self.initial_query = query
         self.search_first = search_first
+        # Focus where the user starts, at once: each change of focus rebuilds the footer's keys.
+        self.AUTO_FOCUS = "#browser-search" if search_first else "#browser-table"
         self.browse: Browse | None = None
         self.error: str | None = None
         self.done: list[ActionResult] = []  # this screen's actions, for undo
@@ -89,10 +91,6 @@ class BrowserScreen(Screen):
 
     def on_mount(self) -> None:
         self._show_status()
-        if self.search_first:
-            self.query_one(Input).focus()
-        else:
-            self.table.focus()
 
     @property
     def table(self) -> CardTable:
@@ -165,13 +163,13 @@ class BrowserScreen(Screen):
         self._show_status()
 
     def _sort(self, column: str, descending: bool) -> None:
-        current = self.table.current
+        """A new order starts at its top (the lowest recall, the most lapses ...)."""
         try:
             self.browse.sort_by(column, descending)
         except TrainerError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.table.reload(keep_cursor_on=current.id if current else None)
+        self.table.reload()
         self._show_status()
 
     def action_sort(self, step: int) -> None:
