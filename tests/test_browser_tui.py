@@ -308,3 +308,17 @@ async def test_question_mark_lists_the_browsers_keys(coll):
         assert "space / x    mark several cards" in text and "undo the browser's last action" in text
         await pilot.press("escape")
         assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_j_and_k_move_on_the_decks_screen_too(coll):
+    from textual.widgets import DataTable
+
+    app = make_app(coll)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        start = table.cursor_row
+        await pilot.press("j")
+        assert table.cursor_row == start + 1
+        await pilot.press("k")
+        assert table.cursor_row == start

@@ -238,3 +238,8 @@ def test_day_sql_numbers_study_days_as_the_calendar_does(coll, zone, day_starts_
     assert [day for _, day in rows] == [calendar.day(t) for t, _ in rows]
     if zone in ("Europe/Paris", "America/New_York", "Australia/Lord_Howe"):
         assert len(spans) >= 6  # two changes a year
+
+
+def test_a_wildcard_works_beyond_ascii_too_within_one_field(coll):
+    assert names(coll, "qu'est*été") == {"ete"}
+    assert names(coll, "été*saison") == set()  # prompt and answer are separate fields

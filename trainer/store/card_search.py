@@ -68,10 +68,10 @@ def _like_pattern(text: str) -> str:
 def _condition(term: Term, ctx: SearchContext) -> tuple[str, list]:
     if isinstance(term, Words):
         if not term.value.isascii():
-            # SQLite's LIKE folds ASCII letters only: fold the rest in Python (slower, but exact).
-            needle = term.value.casefold()
-            cols = " OR ".join(f"trainer_contains({col}, ?)" for col in ("prompt", "answer", "section", "deck"))
-            return cols, [needle] * 4
+            # SQLite's LIKE folds ASCII letters only: fold the rest in Python (slower, but exact),
+            # one call per card over the four fields joined by a character no search holds.
+            fields = " || char(31) || ".join(("prompt", "answer", "section", "deck"))
+            return f"trainer_contains({fields}, ?)", [term.value.casefold().replace("\x1f", "")]
         pattern = _like_pattern(term.value)
         cols = " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in ("prompt", "answer", "section", "deck"))
         return cols, [pattern] * 4
@@ -208,10 +208,25 @@ def _install_functions(store: Store) -> None:
         return
 
     def contains(text, needle):
-        return 1 if text is not None and needle in text.casefold() else 0
+        if text is None:
+            return 0
+        if "*" in needle:  # * is any run of characters within one field
+            return 1 if any(_wild_in(part.casefold(), needle) for part in text.split("\x1f")) else 0
+        return 1 if needle in text.casefold() else 0
 
     conn.create_function("trainer_contains", 2, contains, deterministic=True)
     store._search_functions = True  # type: ignore[attr-defined]
+
+
+def _wild_in(text: str, needle: str) -> bool:
+    """`needle` with `*` for any run of characters, somewhere in `text`."""
+    position = 0
+    for part in needle.split("*"):
+        found = text.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def matching_ids(store: Store, where: str, params: Sequence, order: str) -> list[int]:

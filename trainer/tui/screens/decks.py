@@ -20,6 +20,8 @@ class DecksScreen(Screen):
         Binding("enter", "review_selected", "Review deck", show=True),
         Binding("a", "review_all", "Review all"),
         Binding("t", "stats", "Stats"),
+        Binding("j", "move(1)", "Down", show=False),
+        Binding("k", "move(-1)", "Up", show=False),
         Binding("slash", "browse(True)", "Search cards"),
         Binding("b", "browse(False)", "Browse"),
         Binding("question_mark", "help", "Keys"),
@@ -143,6 +145,13 @@ class DecksScreen(Screen):
         from trainer.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen(None))
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if step > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
 
     def action_browse(self, search_first: bool) -> None:
         from trainer.tui.screens.browser import BrowserScreen
