@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rich.console import Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -101,12 +102,22 @@ def chart(info: CardInfo, width: int, tz) -> Group:
     return Group(*out)
 
 
-def events_table(info: CardInfo, tz) -> Table:
-    """Every event, oldest first, with the state it left; a drill's answer on the line below."""
-    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
-    for title, justify in (("When", "left"), ("Answer", "left"), ("Time", "right"), ("Interval", "right"),
-                           ("Stab.", "right"), ("Diff.", "right"), ("Recall", "right")):
-        table.add_column(title, justify=justify, no_wrap=True)
+EVENT_COLUMNS = (("When", 16, "<"), ("Answer", 9, "<"), ("Time", 7, ">"), ("Interval", 8, ">"),
+                 ("Stab.", 6, ">"), ("Diff.", 5, ">"), ("Recall", 6, ">"))
+
+
+def _event_line(values: tuple[str, ...]) -> str:
+    return " ".join(f"{value:{align}{width}}" for value, (_, width, align) in zip(values, EVENT_COLUMNS))
+
+
+def events_table(info: CardInfo, tz) -> Group:
+    """Every event, oldest first, with the state it left; a drill's answer on the lines below it.
+
+    Plain fixed-width lines rather than a Rich Table: a drill's notes run as
+    long as they were typed and wrap under their answer without squeezing the
+    columns.
+    """
+    lines: list = [Text(_event_line(tuple(title for title, _, _ in EVENT_COLUMNS)), style="bold")]
     for event in info.events:
         when = _local(event.at, tz).strftime("%Y-%m-%d %H:%M")
         if event.kind == "answer":
@@ -121,14 +132,15 @@ def events_table(info: CardInfo, tz) -> Table:
             interval = format_span(event.interval.total_seconds())
         else:
             interval = ""
-        table.add_row(
-            when, Text(what, style="red" if event.rating_name == "Again" else ""),
+        line = _event_line((
+            when, what,
             describe_duration(event.duration_ms) if event.duration_ms else "",
             interval,
             format_span(event.stability * 86400) if event.stability else "",
             f"{event.difficulty:.1f}" if event.difficulty else "",
             _percent(event.recall) if event.recall is not None else "",
-        )
+        ))
+        lines.append(Text(line, style="red" if event.rating_name == "Again" else ""))
         if event.drill is not None:
             drill = event.drill
             parts = [f"answered in {describe_duration(drill.time_ms)}"]
@@ -136,8 +148,8 @@ def events_table(info: CardInfo, tz) -> Table:
                 parts.append(f"{drill.ticked}/{drill.total} rubric items")
             if drill.notes:
                 parts.append(f"notes: {' '.join(drill.notes.split())}")
-            table.add_row("", Text("  ↳ " + ", ".join(parts), style="dim"), "", "", "", "", "")
-    return table
+            lines.append(Padding(Text("↳ " + ", ".join(parts), style="dim"), (0, 0, 0, 2)))
+    return Group(*lines)
 
 
 class CardInfoScreen(ModalScreen[None]):
