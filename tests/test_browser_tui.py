@@ -322,3 +322,37 @@ async def test_j_and_k_move_on_the_decks_screen_too(coll):
         assert table.cursor_row == start + 1
         await pilot.press("k")
         assert table.cursor_row == start
+
+
+async def test_card_info_shows_a_drills_time_rubric_and_notes(tmp_path):
+    from datetime import timedelta
+
+    from trainer import history
+    from trainer.importer import import_paths
+    from trainer.model import DrillAnswer, Rating
+    from trainer.store import open_db
+    from trainer.store.cards import cards_where
+
+    from browse_helpers import SETTINGS
+    from conftest import T0
+
+    deck = tmp_path / "drills.md"
+    deck.write_text("# Drills\n\nDRILL: Design Home.\nTIME: 90s\nRUBRIC:\n- one user state\n- one metric\n"
+                    "- a guardrail\nA: A model answer.\n", encoding="utf-8")
+    store = open_db(tmp_path / "drills.db")
+    try:
+        import_paths(store, [deck], T0)
+        key = next(c.key for c in cards_where(store) if c.kind == "drill")
+        app = TrainerApp(store, SETTINGS, clock=lambda: T0 + timedelta(days=2), tz=UTC)
+        from trainer.scheduler import Scheduler
+
+        history.answer(store, Scheduler(SETTINGS, tz=UTC), key, Rating.HARD, T0, 80_000,
+                       DrillAnswer(75_000, 2, 3, "forgot [red]the guardrail[/red]"))
+        async with app.run_test(size=(100, 60)) as pilot:
+            await pilot.pause()
+            app.push_screen(CardInfoScreen(key))
+            await pilot.pause()
+            text = "\n".join(screen_lines(app))
+            assert "↳ answered in 1m 15s, 2/3 rubric items, notes: forgot [red]the guardrail[/red]" in text
+    finally:
+        store.close()
