@@ -7,8 +7,10 @@ Prints medians over --runs, in ms:
     (clock, settings, the log's span), the whole default open (every card,
     in file order), each search in SEARCHES, each sort column, and a window
     of rows read from a cold page;
-  - app: the real Textual app, headless at 80x24, driven by Pilot, wall and
-    CPU time from the key press until Pilot finds the app idle again: `b`
+  - app: the real Textual app, headless at 80x24, driven by Pilot: from the
+    key press until the last screen update it caused was composed
+    (drawn_ms), until Pilot found the app idle again (wall_ms: Pilot polls
+    for idleness, which adds tens of ms to any key), and the CPU time: `b`
     on the decks screen until the browser is drawn (open; first_open also
     loads the screen's module and style sheet), Enter on a search (filter,
     which also moves the focus to the table), PgDn and End (scroll), `o`
@@ -103,23 +105,43 @@ def core_figures(db: Path, runs: int) -> dict:
     return figures
 
 
+PAINTS: list[float] = []  # when each screen update was composed (perf_counter)
+
+
+def record_paints() -> None:
+    """Note the time of every screen update: the last one after a key press is when its result was drawn."""
+    from textual.screen import Screen
+
+    original = Screen._compositor_refresh
+
+    def recorded(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        PAINTS.append(time.perf_counter())
+        return result
+
+    Screen._compositor_refresh = recorded
+
+
 class Timed:
-    """Wall and CPU time of each repetition of one action in the app."""
+    """Each repetition of one action in the app: until drawn, until Pilot finds the app idle, and CPU."""
 
     def __init__(self) -> None:
+        self.drawn: list[float] = []
         self.wall: list[float] = []
         self.cpu: list[float] = []
 
     def __enter__(self) -> "Timed":
+        PAINTS.clear()
         self._wall, self._cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc) -> None:
         self.wall.append(ms(self._wall))
         self.cpu.append((time.process_time() - self._cpu) * 1000)
+        self.drawn.append((PAINTS[-1] - self._wall) * 1000 if PAINTS else 0.0)
 
     def figures(self) -> dict:
-        return {"wall_ms": median(self.wall), "cpu_ms": median(self.cpu)}
+        return {"drawn_ms": median(self.drawn), "wall_ms": median(self.wall), "cpu_ms": median(self.cpu)}
 
 
 async def app_figures(db: Path, runs: int, *, only_open: bool = False) -> dict:
@@ -132,6 +154,7 @@ async def app_figures(db: Path, runs: int, *, only_open: bool = False) -> dict:
     from trainer.tui.widgets.card_table import CardTable
 
     browser_module.SEARCH_PAUSE_S = 3600  # only Enter searches: typing is timed apart from the search
+    record_paints()
     timed = {name: Timed() for name in ("noop", "open", "filter", "page_down", "end", "sort")}
     first_open = Timed()
     drawn = []
