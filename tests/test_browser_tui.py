@@ -289,13 +289,38 @@ async def test_the_table_scrolls_to_keep_the_cursor_on_screen(coll, tmp_path):
         assert table.cursor == 0 and table.scroll_offset.y == 0
 
 
-async def test_edit_without_a_terminal_says_so(coll):
+async def test_edit_with_a_missing_editor_says_so(coll, monkeypatch):
+    monkeypatch.setenv("EDITOR", "no-such-editor-anywhere")
+    monkeypatch.delenv("VISUAL", raising=False)
     app = make_app(coll)
     async with app.run_test(size=SIZE) as pilot:
         await open_browser(pilot)
         await pilot.press("e")
         await pilot.pause()
-        assert any("editor" in n.message.lower() for n in app._notifications)
+        assert any("editor not found" in n.message for n in app._notifications)
+        assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_edit_opens_the_line_and_reimports_the_file(coll, tmp_path, monkeypatch):
+    log = tmp_path / "editor.log"
+    editor = tmp_path / "fake-editor"
+    # Stands in for $EDITOR: records its arguments and rewrites the first prompt.
+    editor.write_text("#!/bin/sh\n"
+                      f'echo "$@" > {log}\n'
+                      "sed -i 's/north star/North Star/' \"$2\"\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(coll)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_browser(pilot)
+        row = screen.table.current
+        assert "north star" in row.prompt
+        await pilot.press("e")
+        await pilot.pause()
+        assert log.read_text().split() == [f"+{row.line}", row.path]
+        assert any(n.message == "Re-imported." for n in app._notifications)
+        assert "North Star" in screen.table.current.prompt
 
 
 async def test_question_mark_lists_the_browsers_keys(coll):
@@ -356,3 +381,29 @@ async def test_card_info_shows_a_drills_time_rubric_and_notes(tmp_path):
             assert "↳ answered in 1m 15s, 2/3 rubric items, notes: forgot [red]the guardrail[/red]" in text
     finally:
         store.close()
+
+
+async def test_slash_in_review_opens_the_browser_and_a_suspend_there_moves_review_on(coll):
+    from trainer.tui.screens.review import ReviewScreen
+
+    app = make_app(coll)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        shown = review.card.key
+        await pilot.press("slash")
+        await pilot.pause()
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        await pilot.press("escape")  # from the search box to the table
+        browser.table.cursor = table_keys(browser).index(shown)
+        assert browser.table.current.key == shown
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is review
+        assert review.card is None or review.card.key != shown

@@ -9,8 +9,6 @@ as quick with 100,000 cards as with ten.
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 from pathlib import Path
 
 from rich.text import Text
@@ -25,6 +23,8 @@ from trainer import card_actions
 from trainer.browse import SORT_COLUMNS, Browse
 from trainer.card_actions import ActionResult
 from trainer.errors import TrainerError
+from trainer.tui.editor import open_in_editor
+from trainer.tui.guarded import GuardedWrites
 from trainer.tui.widgets.card_table import CardTable, column_at, header_text
 
 SEARCH_PAUSE_S = 0.3  # search once typing pauses this long
@@ -40,7 +40,7 @@ def _shown_path(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-class BrowserScreen(Screen):
+class BrowserScreen(GuardedWrites, Screen):
     CSS_PATH = str(Path(__file__).resolve().parent.parent / "browser.tcss")
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
@@ -54,6 +54,7 @@ class BrowserScreen(Screen):
         Binding("O", "sort(-1)", "Sort back", show=False),
         Binding("r", "reverse", "Reverse", show=False),
         Binding("u", "undo", "Undo"),
+        Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("M", "mark_all", "Mark all", show=False),
         Binding("R", "rerun", "Search again", show=False),
         Binding("question_mark", "help", "Keys"),
@@ -219,7 +220,13 @@ class BrowserScreen(Screen):
         if not keys:
             return
         app = self.app
-        result = card_actions.run(action, app.store, self.browse.scheduler, keys, app.clock(), days)
+        label = action.replace("-", " ").capitalize()
+        ok, result = self.write(label, lambda: card_actions.run(action, app.store, self.browse.scheduler, keys,
+                                                                app.clock(), days), self._acted)
+        if ok:
+            self._acted(result)
+
+    def _acted(self, result: ActionResult) -> None:
         self.done.append(result)
         self.notify(result.message(), timeout=4)
         self.table.redraw()
@@ -277,8 +284,12 @@ class BrowserScreen(Screen):
         if not self.done:
             self.notify("Nothing to undo in the browser.", timeout=3)
             return
-        result = self.done.pop()
-        restored = card_actions.undo(self.app.store, self.browse.scheduler, result, self.app.clock())
+        result = self.done[-1]
+        ok, restored = self.write("Undo", lambda: card_actions.undo(self.app.store, self.browse.scheduler, result,
+                                                                    self.app.clock()))
+        if not ok:
+            return
+        self.done.pop()
         self.notify(f"Undone: {result.action.replace('-', ' ')} ({restored} card{'' if restored == 1 else 's'}).",
                     timeout=3)
         self.table.redraw()
@@ -316,25 +327,21 @@ class BrowserScreen(Screen):
         row = self.table.current
         if row is None:
             return
-        editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
-        try:
-            with self.app.suspend():
-                subprocess.run([*editor, f"+{row.line}", row.path], check=False)
-        except FileNotFoundError:
-            self.notify(f"Editor not found: {editor[0]}. Set $EDITOR.", severity="error")
-            return
-        except Exception as exc:  # SuspendNotSupported in a headless or web terminal
-            self.notify(f"Cannot open an editor here: {exc}", severity="error")
-            return
-        self._reimport(row.path)
+        edited = open_in_editor(self.app, row.path, row.line)
+        if edited.message:
+            self.notify(edited.message, severity="warning" if edited.ok else "error", timeout=8)
+        if edited.changed:
+            self._reimport(row.path)
 
     def _reimport(self, path: str) -> None:
         from trainer.importer import import_paths
 
-        report = import_paths(self.app.store, [path], self.app.clock())
+        ok, report = self.write("Re-import", lambda: import_paths(self.app.store, [path], self.app.clock()))
+        if not ok:
+            return
         if not report.ok:
             problems = "\n".join(str(error) for error in report.all_errors[:3])
-            self.notify(f"The file has errors; its cards are unchanged:\n{problems}", severity="error", timeout=10)
+            self.notify(f"The file has errors; its cards are unchanged:\n{problems}", severity="error", timeout=20)
         else:
             self.notify("Re-imported.", timeout=3)
         self.run_search(self.query_one(Input).value)

@@ -26,8 +26,6 @@ class DecksScreen(Screen):
         Binding("b", "browse(False)", "Browse"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
-        Binding("j", "move(1)", "Down", show=False),
-        Binding("k", "move(-1)", "Up", show=False),
     ]
 
     def __init__(self) -> None:

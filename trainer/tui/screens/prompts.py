@@ -97,7 +97,7 @@ Browser (docs/browse.md has every search term)
   f  d         forget (back to new, history kept), set a due date
   e            edit the card's file in $EDITOR, then re-import it
   o O r        sort by the next / previous column, reverse (or click a title)
-  u            undo the browser's last action
+  u, ctrl+z    undo the browser's last action
   R            run the search again (cards that stopped matching go)
   ?            these keys
   q / Escape   back"""

@@ -45,6 +45,7 @@ class ReviewScreen(GuardedWrites, Screen):
         Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
         Binding("i", "info", "Info", show=False),
+        Binding("slash", "browse", "Browse", show=False),
         Binding("n", "notes", "Notes", show=False),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "back", "Back"),
@@ -379,6 +380,19 @@ class ReviewScreen(GuardedWrites, Screen):
             self.notify("Card info is not available in this version.", timeout=3)
             return
         self.app.push_screen(CardInfoScreen(self.card.key))
+
+    def action_browse(self) -> None:
+        from trainer.tui.screens.browser import BrowserScreen
+
+        self._stamp_before_browse = self.session._stamp()
+        self.app.push_screen(BrowserScreen(search_first=True))
+
+    async def on_screen_resume(self) -> None:
+        # Back from the browser: if it changed anything (the card on screen may be suspended,
+        # buried or forgotten), draw what the queue holds now.
+        before, self._stamp_before_browse = getattr(self, "_stamp_before_browse", None), None
+        if before is not None and before != self.session._stamp() and not self.waiting:
+            await self.show_next()
 
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
