@@ -86,7 +86,7 @@ class ReviewScreen(GuardedWrites, Screen):
                 button = Button(f"{int(rating)} {name}", id=f"rate-{int(rating)}", classes=name.lower())
                 button.can_focus = False
                 yield button
-        yield Footer()
+        yield Footer(show_command_palette=False)  # at 80 columns "q Back" matters more; Ctrl+P still works
 
     async def on_mount(self) -> None:
         self.query_one(DrillPanel).display = False
