@@ -33,7 +33,7 @@ from trainer import optimize  # noqa: E402
 from trainer.days import StudyCalendar, to_ms  # noqa: E402
 
 
-def read_rows(path: Path) -> list[tuple[int, int, int, int]]:
+def read_rows(path: Path) -> list[tuple[int, int, int, int, int]]:
     rows = []
     with path.open(newline="", encoding="utf-8") as file:
         for line, row in enumerate(csv.DictReader(file), start=2):
@@ -41,10 +41,10 @@ def read_rows(path: Path) -> list[tuple[int, int, int, int]]:
                 at = datetime.fromisoformat(row["review_time"])
                 if at.tzinfo is None:
                     raise ValueError("review_time has no UTC offset")
-                rows.append((int(row["card_id"]), 0, int(row["review_rating"]), to_ms(at)))
+                rows.append((int(row["card_id"]), 0, int(row["review_rating"]), to_ms(at), line))
             except (KeyError, ValueError) as exc:
                 sys.exit(f"{path}:{line}: {exc}")
-    rows.sort(key=lambda row: (row[0], row[3]))
+    rows.sort(key=lambda row: (row[3], row[0]))  # time order (ties by card), as the log is read
     return rows
 
 

@@ -8,7 +8,8 @@ Prints, in the same run so they compare:
     headless (median of --runs);
   - decks_ms: the decks screen filled (all decks' counts), in-process;
   - answer_ms: answer to next card ready in the real app (p50, p95, max over
-    --answers answers).
+    --answers answers): committed, queue updated, next card chosen and read;
+  - answer_drawn_ms: the same plus Textual drawing that card.
 The clock is the collection's `now` (make_collection's default), or ten years
 later with --all-due, when every review card is due at once. The database is
 copied first, so runs never change it.
@@ -40,11 +41,12 @@ from datetime import datetime
 now = datetime.fromisoformat(sys.argv[2])
 import trainer.cli
 trainer.cli.now_utc = lambda: now
+trainer.cli.has_terminal = lambda: True  # headless: the probe has no terminal
 from trainer.tui import app as tui_app
 from trainer.tui.screens import review
 original = review.ReviewScreen.show
-def show(self, card):
-    original(self, card)
+async def show(self, card, queue=None):
+    await original(self, card, queue)
     os.write(1, f"first-card {time.time()}\\n".encode())  # Textual captures print()
     self.app.exit()
 review.ReviewScreen.show = show
@@ -98,16 +100,23 @@ def decks_ms(db: Path, now: datetime, runs: int) -> float:
     return statistics.median(times)
 
 
-async def answer_latencies(db: Path, now: datetime, answers: int) -> tuple[list[float], int]:
+async def answer_latencies(db: Path, now: datetime, answers: int) -> tuple[list[float], list[float], int]:
+    """(core ms, drawn ms, queue rebuilds) per answer, in the real app.
+
+    core: from the key to the next card chosen and read (the answer committed,
+    the kept queue updated): what the collection's size could make slow.
+    drawn: the same plus Textual drawing the next card (its Markdown mounted).
+    """
     from trainer.config import Settings
     from trainer.store import open_db
     from trainer.tui.app import TrainerApp
+    from trainer.tui.screens import review
 
     store = open_db(db)
     clock = [now]
     app = TrainerApp(store, Settings(new_per_day=answers, reviews_per_day=10_000), straight_to_review=True,
                      clock=lambda: clock[0])
-    timings = []
+    core, drawn = [], []
     rebuilds = 0
     async with app.run_test(size=(80, 24), headless=True) as pilot:
         await pilot.pause()
@@ -118,15 +127,26 @@ async def answer_latencies(db: Path, now: datetime, answers: int) -> tuple[list[
             rebuilds += 1
 
         screen.session.on_rebuild = counted
+        original_show = review.ReviewScreen.show
+        marks = {}
+
+        async def show(self, card, queue=None):
+            marks["chosen"] = time.perf_counter()
+            await original_show(self, card, queue)
+
+        review.ReviewScreen.show = show
         for i in range(answers):
             clock[0] += timedelta(seconds=8)
-            screen.action_reveal()
+            await screen.action_reveal()
             start = time.perf_counter()
-            screen.action_rate(3 if i % 5 else 1)  # commits the answer and draws the next card
-            timings.append((time.perf_counter() - start) * 1000)
+            await screen.action_rate(3 if i % 5 else 1)  # commits the answer and draws the next card
+            end = time.perf_counter()
+            core.append((marks["chosen"] - start) * 1000)
+            drawn.append((end - start) * 1000)
             await pilot.pause()
+        review.ReviewScreen.show = original_show
     store.close()
-    return timings, rebuilds
+    return core, drawn, rebuilds
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -152,7 +172,7 @@ def main() -> None:
         floors = [floor_ms() for _ in range(args.runs)]
         firsts = [first_card_ms(db, now) for _ in range(args.runs)]
         decks = decks_ms(db, now, args.runs)
-        latencies, rebuilds = asyncio.run(answer_latencies(db, now, args.answers))
+        latencies, drawn, rebuilds = asyncio.run(answer_latencies(db, now, args.answers))
         from trainer.store import open_db
 
         with open_db(db) as store:
@@ -166,6 +186,8 @@ def main() -> None:
         "answers": len(latencies),
         "answer_ms": {"p50": round(statistics.median(latencies), 2), "p95": round(percentile(latencies, 0.95), 2),
                       "max": round(max(latencies), 2)},
+        "answer_drawn_ms": {"p50": round(statistics.median(drawn), 2), "p95": round(percentile(drawn, 0.95), 2),
+                            "max": round(max(drawn), 2)},
         "queue_rebuilds_during_answers": rebuilds,
     }
     if args.json:

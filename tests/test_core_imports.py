@@ -25,6 +25,8 @@ UI_MODULES = ("trainer.cli", "trainer.__main__", "trainer.tui")
 REQUIRED_CORE = (
     "trainer.model", "trainer.parse", "trainer.identity", "trainer.importer", "trainer.store",
     "trainer.migrations", "trainer.scheduler", "trainer.config", "trainer.days",
+    "trainer.search", "trainer.store.card_search", "trainer.browse", "trainer.card_actions", "trainer.card_info",
+    "trainer.cards_view",
 )
 
 PROBE = """

@@ -1,4 +1,4 @@
-"""SVG snapshots at 80x24: one card of each kind, before and after reveal.
+"""SVG snapshots at 80x24: one card of each kind (cloze and drill too), before and after reveal.
 
 Regenerate after a deliberate change with `pytest tests/test_snapshots.py --snapshot-update`
 and look at the SVGs before committing them.
@@ -40,7 +40,21 @@ CARDS = {
         "A: No. Enough ML literacy to avoid naive answers: cold start, feedback loops,\n"
         "ranking tradeoffs, and why one metric can mislead.\n"
     ),
+    "cloze": "## The answer\nCLOZE: Start with the {{c1::user state}}, then the {{c2::surface}}, then the metric.\n",
+    "drill": (
+        "## Drills\n"
+        "DRILL: Design personalization for Spotify Home for returning listeners.\n"
+        "TIME: 90s\n"
+        "RUBRIC:\n"
+        "- names one user state and one surface\n"
+        "- picks one primary metric, a proxy and a guardrail\n"
+        "- says what would be sacrificed\n"
+        "A: Returning listeners on Home; repeat listening; diversity as the guardrail.\n"
+        "FOLLOWUP: How would you know it is working after two weeks?\n"
+    ),
 }
+# A drill is revealed with Enter (Space runs its clock).
+REVEAL = {"drill": "enter"}
 
 
 @pytest.fixture
@@ -67,4 +81,4 @@ def test_card_before_reveal(snap_compare, app_for, kind):
 
 @pytest.mark.parametrize("kind", sorted(CARDS))
 def test_card_after_reveal(snap_compare, app_for, kind):
-    assert snap_compare(app_for(kind), press=["_", "space", "_"], terminal_size=(80, 24))
+    assert snap_compare(app_for(kind), press=["_", REVEAL.get(kind, "space"), "_"], terminal_size=(80, 24))

@@ -249,7 +249,7 @@ def test_json_form_has_stable_top_level_keys(store):
     data = stats_to_dict(stats(store))
     assert list(data) == [
         "generated_at", "deck", "day_starts_at", "reviews_ever", "message", "today", "cards", "cards_total",
-        "forecast", "activity", "retention", "memory", "calibration", "hardest", "parameters", "drills",
+        "forecast", "activity", "retention", "memory", "calibration", "hardest", "parameters", "drills", "leeches",
     ]
 
 

@@ -194,11 +194,42 @@ def check(obj: Context, repair: bool, as_json: bool) -> None:
     sys.exit(run_check(obj.db_path, obj.settings(), repair=repair, as_json=as_json))
 
 
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, metavar="[ACTION] [SEARCH]...")
+@click.option("--json", "as_json", is_flag=True, help="List the cards as one JSON array.")
+@click.option("--yes", is_flag=True, help="Act on more than 20 cards.")
+@click.option("--dry-run", is_flag=True, help="Show which cards the action would change; change nothing.")
+@click.option("--days", type=int, metavar="N", help="set-due: due N study days from today (0: today).")
+@click.pass_obj
+def cards(obj: Context, words: tuple[str, ...], as_json: bool, yes: bool, dry_run: bool, days: int | None) -> None:
+    """List the cards a search finds, or act on them.
+
+    \b
+    trainer cards is:due deck:metrics          one card a line, tab-separated
+    trainer cards prop:recall<0.8 --json
+    trainer cards suspend is:leech --yes      suspend|unsuspend|bury|unbury|forget
+    trainer cards set-due --days 3 "cold start"
+
+    Lines are: key, deck, state, status, due (UTC), recall now, path:line,
+    prompt. docs/browse.md describes the search; a leading - negates a term
+    (-is:suspended). More than 20 cards need --yes.
+    """
+    from trainer.cards_view import run_cards
+
+    sys.exit(run_cards(obj.db_path, obj.settings(), now_utc(), words, as_json=as_json, yes=yes, dry_run=dry_run,
+                       days=days))
+
+
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise TrainerError(f"--on: {text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def has_terminal() -> bool:
+    """The review needs a real terminal both ways (keys in, screen out)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, source_factory=None) -> None:
@@ -217,7 +248,7 @@ def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, sourc
             click.echo(news, err=True)
             greeting = f"{greeting}\n{news}" if greeting else news
         resolve_deck(store, deck)  # an unknown deck is an error, terminal or not
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not has_terminal():
         click.echo(
             "trainer needs a terminal to show the review; its output is not one (redirected to a file or a pipe). "
             "For scripts use `trainer stats`, `trainer import` or `trainer check`.",

@@ -168,3 +168,12 @@ class StudyCalendar:
                             for (start, _), (_, previous) in zip(changes[1:], changes))
             offset = f"(CASE {arms} ELSE {changes[-1][1]} END)"
         return f"(({column} + {offset} - {self._shift_ms}) / {DAY_MS})"
+
+    def offset_spans(self, low_ms: int, high_ms: int) -> list[tuple[int, int]]:
+        """The zone's UTC offset over [low_ms, high_ms] as (from ms, offset ms) pieces, from the quarter hour of low_ms."""
+        return self.offsets(low_ms // _BUCKET_MS * _BUCKET_MS, high_ms)
+
+    @property
+    def shift_ms(self) -> int:
+        """How far after local midnight a study day starts, in ms."""
+        return self._shift_ms

@@ -43,8 +43,8 @@ SIMULATED_DAYS = 365
 SIMULATION_SEED = 42
 FORGET = 1  # trainer.model.EventKind.FORGET; the log's other manual events carry no memory
 
-# (card id, event kind, rating, time in ms), card by card, each card oldest first.
-LogRows = Iterable[tuple[int, int, int | None, int]]
+# (card id, event kind, rating, time in ms, row id), in time order.
+LogRows = Iterable[tuple[int, int, int | None, int, int]]
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,10 @@ class Items:
 
     def __init__(self) -> None:
         self.items: list = []  # rs.FSRSItem, in the order of the review each predicts
-        self.card_ids: list[int] = []
-        self.at = array("q")  # ms of the predicted review
-        self.card = array("l")  # index into `histories`
-        self.position = array("l")  # the predicted review's place in its card's history
-        self.delta = array("l")  # study days since the review before
+        self.card_ids: list[int] = []  # one int object per card, shared by its items
+        self.card = array("i")  # index into `histories`
+        self.position = array("i")  # the predicted review's place in its card's history
+        self.delta = array("i")  # study days since the review before
         self.recalled = array("b")
         self.bins = array("q")  # fsrs-rs's RMSE(bins) cell of each item, as one number
         self.histories: list = []  # rs.FSRSItem per card (since its last reset)
@@ -89,13 +88,6 @@ class Items:
         card, end = self.card[i], self.position[i] + 1
         ratings, deltas = self.history_ratings[card], self.history_deltas[card]
         return self.card_ids[i], tuple(zip(ratings[:end], deltas[:end]))
-
-    def _reorder(self, order: list[int]) -> None:
-        self.items = [self.items[i] for i in order]
-        self.card_ids = [self.card_ids[i] for i in order]
-        for name in ("at", "card", "position", "delta", "recalled", "bins"):
-            old = getattr(self, name)
-            setattr(self, name, array(old.typecode, (old[i] for i in order)))
 
 
 def _log_bin(value: int, base: float, scale: float) -> int:
@@ -118,73 +110,77 @@ class _Bins:
         return cell
 
 
-def build_items(rows: LogRows, calendar: StudyCalendar) -> Items:
-    """Training items from the log's rows (card by card, each oldest first)."""
+class _CardSoFar:
+    """One card's history while the log streams by."""
+
+    __slots__ = ("card_id", "reviews", "ratings", "deltas", "previous_day", "long_term", "lapses", "index")
+
+    def __init__(self, card_id: int) -> None:
+        self.card_id = card_id
+        self.reviews: list = []
+        self.ratings = bytearray()
+        self.deltas = array("i")
+        self.previous_day: int | None = None
+        self.long_term = 0
+        self.lapses = 0
+        self.index = -1  # its place in Items.histories, given with its first item
+
+
+def build_items(rows: LogRows, calendar: StudyCalendar, resets: dict[int, tuple[int, int]] | None = None) -> Items:
+    """Training items from the log's rows, which come in time order: (card id, kind, rating, ms, row id).
+
+    Streaming in time order makes the items come out in the order the folds
+    cut, with no sort and no second copy. `resets` gives each card's last
+    FORGET as (ms, row id): what came before it says nothing about the memory
+    that follows (Anki's converter drops it too), so it is skipped.
+    """
     built = Items()
     bins = _Bins()
+    resets = resets or {}
     # Shared: a million reviews are a few hundred distinct (rating, days) objects.
     review_of: list[dict[int, object]] = [{} for _ in range(5)]
-    current = None
-    reviews: list = []
-    previous_day = None
-    long_term = lapses = 0
-    ratings: list[int] = []
-    deltas = array("l")
-    card_start = 0  # where this card's items begin, to drop them on a reset
-
-    def close_card() -> None:
-        if len(built.items) > card_start:
-            built.histories.append(rs.FSRSItem(reviews))
-            built.history_ratings.append(bytes(ratings))
-            built.history_deltas.append(deltas)
-
-    def drop_card_items() -> None:
-        for name in ("items", "card_ids", "at", "card", "position", "delta", "recalled", "bins"):
-            del getattr(built, name)[card_start:]
-
-    for card_id, kind, rating, at in rows:
-        if card_id != current:
-            close_card()
-            current, reviews, previous_day, long_term, lapses = card_id, [], None, 0, 0
-            ratings, deltas = [], array("l")
-            card_start = len(built.items)
-        if kind == FORGET:
-            # A reset: what came before says nothing about the memory that follows.
-            drop_card_items()
-            reviews, previous_day, long_term, lapses = [], None, 0, 0
-            ratings, deltas = [], array("l")
-            continue
+    cards: dict[int, _CardSoFar] = {}
+    day = calendar.day
+    items, card_ids, card_of = built.items, built.card_ids, built.card
+    position_of, delta_of, recalled_of, bin_of = built.position, built.delta, built.recalled, built.bins
+    for card_id, kind, rating, at, row_id in rows:
         if kind != 0:
+            continue
+        reset = resets.get(card_id)
+        if reset is not None and (at, row_id) < reset:
             continue
         if rating is None or not 1 <= rating <= 4:
             raise ValueError(f"card {card_id}: rating {rating!r} is not 1-4")
+        card = cards.get(card_id)
+        if card is None:
+            card = cards[card_id] = _CardSoFar(card_id)
         built.reviews += 1
-        day = calendar.day(at)
-        delta = 0 if previous_day is None else max(0, day - previous_day)
+        today = day(at)
+        delta = 0 if card.previous_day is None else max(0, today - card.previous_day)
         review = review_of[rating].get(delta)
         if review is None:
             review = review_of[rating][delta] = rs.FSRSReview(rating, delta)
-        reviews.append(review)
-        ratings.append(rating)
-        deltas.append(delta)
+        card.reviews.append(review)
+        card.ratings.append(rating)
+        card.deltas.append(delta)
         if delta > 0:
-            long_term += 1
-            built.items.append(rs.FSRSItem(reviews))
-            built.card_ids.append(card_id)
-            built.at.append(at)
-            built.card.append(len(built.histories))
-            built.position.append(len(reviews) - 1)
-            built.delta.append(delta)
-            built.recalled.append(rating > 1)
-            built.bins.append(bins(delta, long_term, lapses))
-            lapses += rating == 1
-        previous_day = day
-    close_card()
-    # Time order, ties by card (the rows came card by card): one integer key per item.
-    shift = max(1, len(built.histories)).bit_length()
-    at, card = built.at, built.card
-    keys = array("q", ((at[i] << shift) | card[i] for i in range(len(at))))
-    built._reorder(sorted(range(len(keys)), key=keys.__getitem__))
+            card.long_term += 1
+            if card.index < 0:
+                card.index = len(built.histories)
+                built.histories.append(card)  # replaced by its fsrs-rs item below
+            items.append(rs.FSRSItem(card.reviews))
+            card_ids.append(card.card_id)
+            card_of.append(card.index)
+            position_of.append(len(card.reviews) - 1)
+            delta_of.append(delta)
+            recalled_of.append(rating > 1)
+            bin_of.append(bins(delta, card.long_term, card.lapses))
+            card.lapses += rating == 1
+        card.previous_day = today
+    for index, card in enumerate(built.histories):
+        built.histories[index] = rs.FSRSItem(card.reviews)
+        built.history_ratings.append(bytes(card.ratings))
+        built.history_deltas.append(card.deltas)
     return built
 
 

@@ -41,16 +41,25 @@ class Outcome:
 
 
 def load_items(store: Store, deck: str | None, calendar: StudyCalendar) -> optimize.Items:
-    """The training items of the log (of one deck, or all), from one ordered query of integers."""
+    """The training items of the log (of one deck, or all), from one time-ordered query of integers."""
     if deck is None:
-        rows = store.conn.execute("SELECT card_id, kind, rating, at FROM reviews ORDER BY card_id, at, id")
+        rows = store.conn.execute("SELECT card_id, kind, rating, at, id FROM reviews ORDER BY at, id")
+        resets_sql = "SELECT card_id, at, id FROM reviews WHERE kind = 1 ORDER BY at, id"
+        params: tuple = ()
     else:
         rows = store.conn.execute(
-            "SELECT r.card_id, r.kind, r.rating, r.at FROM cards c JOIN reviews r ON r.card_id = c.id "
-            "WHERE c.deck = ? ORDER BY r.card_id, r.at, r.id",
+            "SELECT r.card_id, r.kind, r.rating, r.at, r.id FROM reviews r "
+            "WHERE +r.card_id IN (SELECT id FROM cards WHERE deck = ?) ORDER BY r.at, r.id",
             (deck,),
         )
-    return optimize.build_items(rows, calendar)
+        resets_sql = (
+            "SELECT r.card_id, r.at, r.id FROM reviews r JOIN cards c ON c.id = r.card_id "
+            "WHERE r.kind = 1 AND c.deck = ? ORDER BY r.at, r.id"
+        )
+        params = (deck,)
+    # The last FORGET of each card (later rows overwrite earlier ones).
+    resets = {card_id: (at, row_id) for card_id, at, row_id in store.conn.execute(resets_sql, params)}
+    return optimize.build_items(rows, calendar, resets)
 
 
 def rebuild_schedules(store: Store, settings: Settings, tz: tzinfo | None, before_commit=lambda: None) -> int:

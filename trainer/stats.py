@@ -34,6 +34,8 @@ from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
     Memory,
     CalibrationBin,
     HardCard,
+    LeechCard,
+    Leeches,
     Parameters,
     StatsReport,
     DrillWeek,
@@ -43,6 +45,7 @@ FORECAST_DAYS = 30
 RETENTION_WINDOWS = (1, 7, 30)
 CALIBRATION_BINS = 10
 HARDEST_COUNT = 10
+LEECHES_LISTED = 10
 READY_IN_DAYS = 7  # the default interview day, from today
 CATEGORIES = ("new", "learning", "young", "mature", "suspended", "retired")
 # Upper bounds (days) of the stability histogram; the last bin is open-ended.
@@ -121,6 +124,7 @@ def compute_stats(
         hardest=_hardest(store, ranked),
         parameters=_parameters(settings),
         drills=_drills(store, calendar, deck),
+        leeches=_leeches(store, settings, deck),
     )
 
 
@@ -327,6 +331,17 @@ def _drills(store: Store, calendar: _Days, deck: str | None) -> list[DrillWeek]:
             recalled=_rate(recalled, answers),
         ))
     return weeks
+
+
+def _leeches(store: Store, settings: Settings, deck: str | None) -> Leeches:
+    """Cards forgotten at least leech_threshold times (`is:leech` in the browser), the most forgotten first."""
+    threshold = int(getattr(settings, "leech_threshold", 8))
+    if threshold <= 0:
+        return Leeches(threshold, 0, [])
+    count, rows = q.leeches(store, threshold, deck, LEECHES_LISTED)
+    cards = [LeechCard(key, name, f"{path}:{line}", prompt, lapses, status)
+             for key, name, path, line, prompt, lapses, status in rows]
+    return Leeches(threshold, count, cards)
 
 
 def _parameters(settings: Settings) -> Parameters:

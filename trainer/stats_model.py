@@ -122,6 +122,25 @@ class HardCard:
 
 
 @dataclass(frozen=True)
+class LeechCard:
+    key: str
+    deck: str
+    location: str
+    prompt: str
+    lapses: int
+    status: str  # active or suspended
+
+
+@dataclass(frozen=True)
+class Leeches:
+    """Cards forgotten at least `threshold` times (0: leeches are off): how many, and the most forgotten."""
+
+    threshold: int = 0
+    count: int = 0
+    cards: list[LeechCard] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Parameters:
     source: str  # "default" or "fitted"
     fitted_at: str | None
@@ -159,3 +178,4 @@ class StatsReport:
     hardest: list[HardCard]
     parameters: Parameters
     drills: list[DrillWeek] = field(default_factory=list)
+    leeches: Leeches = field(default_factory=Leeches)

@@ -76,6 +76,7 @@ def render_report(report: StatsReport) -> list[RenderableType]:
         _memory(report),
         _calibration(report),
         _hardest(report),
+        _leeches(report),
         *([_drills(report)] if report.drills else []),
         _parameters(report),
     ]
@@ -241,6 +242,23 @@ def _hardest(report: StatsReport) -> Group:
         table.add_row(Text(short_location(card.location)), str(card.lapses), percent(card.recall_now),
                       Text(prompt, overflow="ellipsis", no_wrap=True))
     return Group(_heading("Hardest cards (most lapses, then lowest recall)"), table)
+
+
+def _leeches(report: StatsReport) -> Group:
+    leeches = report.leeches
+    if leeches.threshold <= 0:
+        return Group(_heading("Leeches"), Text("off (leech_threshold = 0 in config.toml)"))
+    title = f"Leeches: {leeches.count} card{'' if leeches.count == 1 else 's'} forgotten {leeches.threshold}+ times"
+    if not leeches.count:
+        return Group(_heading(title), Text("none: no card keeps slipping away"))
+    table = Table("where", "lapses", "status", "prompt", box=None, pad_edge=False)
+    for card in leeches.cards:
+        prompt = card.prompt.splitlines()[0] if card.prompt else ""
+        table.add_row(Text(short_location(card.location)), str(card.lapses), card.status,
+                      Text(prompt, overflow="ellipsis", no_wrap=True))
+    more = leeches.count - len(leeches.cards)
+    hint = (f"and {more} more; " if more > 0 else "") + "rewrite them, or `trainer cards is:leech` lists them all"
+    return Group(_heading(title), table, Text(hint, style="dim"))
 
 
 def short_location(location: str) -> str:

@@ -322,3 +322,19 @@ def card_places(store: Store, keys: Iterable[str]) -> dict[str, tuple[str, str, 
         f"WHERE key IN ({', '.join('?' * len(keys))})"
     )
     return {row[0]: tuple(row[1:]) for row in store.conn.execute(sql, keys)}
+
+
+def leeches(store: Store, threshold: int, deck: str | None, limit: int) -> tuple[int, list[tuple]]:
+    """(how many, the `limit` most forgotten as (key, deck, path, line, prompt, lapses, status)) of the
+    cards that are not retired and lapsed at least `threshold` times.
+
+    One pass over the cards: the count rides along as a window over the few
+    leeches, so 100,000 cards cost one scan (no index on lapses is needed).
+    """
+    where, params = _deck_where(deck)
+    sql = (
+        "SELECT key, deck, path, source_line, prompt, lapses, status, count(*) OVER () FROM cards "
+        f"WHERE status != 'retired' AND lapses >= ? {where} ORDER BY lapses DESC, id LIMIT ?"
+    )
+    rows = store.conn.execute(sql, (threshold,) + params + (limit,)).fetchall()
+    return (rows[0][-1] if rows else 0), [row[:-1] for row in rows]

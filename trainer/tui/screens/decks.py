@@ -23,10 +23,12 @@ class DecksScreen(Screen):
         Binding("enter", "review_selected", "Review deck", show=True),
         Binding("a", "review_all", "Review all"),
         Binding("t", "stats", "Stats"),
-        Binding("question_mark", "help", "Keys"),
-        Binding("q", "app.quit", "Quit"),
         Binding("j", "move(1)", "Down", show=False),
         Binding("k", "move(-1)", "Up", show=False),
+        Binding("slash", "browse(True)", "Search cards"),
+        Binding("b", "browse(False)", "Browse"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self) -> None:
@@ -159,6 +161,18 @@ class DecksScreen(Screen):
         from trainer.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen(None))
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if step > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
+    def action_browse(self, search_first: bool) -> None:
+        from trainer.tui.screens.browser import BrowserScreen
+
+        self.app.push_screen(BrowserScreen(search_first=search_first))
 
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen

@@ -29,8 +29,18 @@ KEYS = {
         ("b", "bury the card until tomorrow (u undoes)"),
         ("e", "edit the card's file in $EDITOR at its line; re-imported if it changed"),
         ("i", "the card's history: every answer, interval, stability and recall"),
+        ("/", "browse and search every card (suspend, unsuspend, forget, set due...)"),
         ("?", "these keys"),
         ("q / Escape", "back"),
+    ],
+    "Browser": [
+        ("/", "search: words, deck:NAME, is:due, is:suspended, is:leech, prop:recall<0.8"),
+        ("Space / x", "mark several cards; M marks all"),
+        ("s b f d", "suspend/unsuspend, bury/unbury, forget, set due"),
+        ("i or Enter", "card info"),
+        ("e", "edit the card's file at its line"),
+        ("o O r", "sort by the next/previous column, reverse"),
+        ("u / Ctrl+Z", "undo the browser's last action"),
     ],
     "Drills": [
         ("Space", "start or pause the clock while you answer out loud"),

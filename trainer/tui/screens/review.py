@@ -45,6 +45,7 @@ class ReviewScreen(GuardedWrites, Screen):
         Binding("b", "bury", "Bury"),
         Binding("e", "edit", "Edit"),
         Binding("i", "info", "Info", show=False),
+        Binding("slash", "browse", "Browse", show=False),
         Binding("n", "notes", "Notes", show=False),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "back", "Back"),
@@ -85,7 +86,7 @@ class ReviewScreen(GuardedWrites, Screen):
                 button = Button(f"{int(rating)} {name}", id=f"rate-{int(rating)}", classes=name.lower())
                 button.can_focus = False
                 yield button
-        yield Footer()
+        yield Footer(show_command_palette=False)  # at 80 columns "q Back" matters more; Ctrl+P still works
 
     async def on_mount(self) -> None:
         self.query_one(DrillPanel).display = False
@@ -177,9 +178,11 @@ class ReviewScreen(GuardedWrites, Screen):
                 self.query_one(DrillPanel).reveal()
                 hint = "How did it go?  1 Again · 2 Hard · 3 Good · 4 Easy"
             else:
-                good = " · Space: Good" if self.app.settings.space_answers_good else ""
-                hint = f"How well did you recall it?  1 Again · 2 Hard · 3 Good · 4 Easy{good}"
+                good = " (Space: Good)" if self.app.settings.space_answers_good else ""
+                hint = f"Recalled it?  1 Again · 2 Hard · 3 Good · 4 Easy{good}"
             self.query_one("#hint", Static).update(Text(hint, style="dim"))
+        # Bring the answer into view when the card is taller than the screen.
+        self.query_one("#card", VerticalScroll).scroll_to_widget(answer, animate=False, top=True)
 
     def _label_buttons(self, card: Card) -> None:
         intervals = None if self.practice else self.session.intervals(card, self.app.clock())
@@ -377,6 +380,19 @@ class ReviewScreen(GuardedWrites, Screen):
             self.notify("Card info is not available in this version.", timeout=3)
             return
         self.app.push_screen(CardInfoScreen(self.card.key))
+
+    def action_browse(self) -> None:
+        from trainer.tui.screens.browser import BrowserScreen
+
+        self._stamp_before_browse = self.session._stamp()
+        self.app.push_screen(BrowserScreen(search_first=True))
+
+    async def on_screen_resume(self) -> None:
+        # Back from the browser: if it changed anything (the card on screen may be suspended,
+        # buried or forgotten), draw what the queue holds now.
+        before, self._stamp_before_browse = getattr(self, "_stamp_before_browse", None), None
+        if before is not None and before != self.session._stamp() and not self.waiting:
+            await self.show_next()
 
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen

@@ -62,12 +62,14 @@ class DrillPanel(Vertical):
         self.elapsed = 0.0
         self.started_at: datetime | None = None
         self.expired = False
+        self.revealed = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="timer")
         yield RubricList(id="rubric")
         yield Static("", id="suggestion")
-        yield NotesBox(id="notes", soft_wrap=True, show_line_numbers=False)
+        yield NotesBox(id="notes", soft_wrap=True, show_line_numbers=False,
+                       placeholder="n: notes while you answer (kept with the answer; Escape returns)")
 
     def on_mount(self) -> None:
         self.set_interval(0.25, self._tick)
@@ -81,7 +83,7 @@ class DrillPanel(Vertical):
         if not drill:
             return
         self.time_s = int(card.extra.get("time_s", DEFAULT_TIME_S))
-        self.elapsed, self.started_at, self.expired = 0.0, None, False
+        self.elapsed, self.started_at, self.expired, self.revealed = 0.0, None, False, False
         rubric = self.query_one(RubricList)
         rubric.clear_options()
         rubric.add_options([Selection(Text(" ".join(item.split())), i) for i, item in
@@ -90,6 +92,7 @@ class DrillPanel(Vertical):
         self.query_one("#suggestion", Static).display = False
         notes = self.query_one(NotesBox)
         notes.text = ""
+        notes.display = True
         self._draw_timer()
 
     @property
@@ -138,6 +141,8 @@ class DrillPanel(Vertical):
         text.append(f"⏱ {clock_text(self.seconds())} of {clock_text(self.time_s)}", style="bold")
         if self.expired:
             text.append("  time is up", style="bold red")
+        elif self.revealed:
+            pass
         elif self.running:
             text.append(f"  {clock_text(left)} left · Space pauses", style="dim")
         elif self.seconds():
@@ -148,7 +153,10 @@ class DrillPanel(Vertical):
 
     # -- after the reveal ---------------------------------------------------------
     def reveal(self) -> None:
+        self.revealed = True
         self.stop()
+        notes = self.query_one(NotesBox)
+        notes.display = bool(notes.text.strip())  # kept in view only if something was typed
         if self.rubric:
             rubric = self.query_one(RubricList)
             rubric.display = True
@@ -173,9 +181,9 @@ class DrillPanel(Vertical):
             text.append("Rate how well your answer held up: 1 Again · 2 Hard · 3 Good · 4 Easy", style="dim")
         else:
             text.append(f"Suggested: {int(suggested)} {RATING_NAMES[suggested]}", style="bold")
-            text.append(f"  ({self.ticked()} of {len(self.rubric)} met, {clock_text(self.seconds())} "
-                        f"of {clock_text(self.time_s)})  ", style="")
-            text.append("Space ticks · Enter takes it · 1-4 choose", style="dim")
+            text.append(f" ({self.ticked()}/{len(self.rubric)} met, {clock_text(self.seconds())}"
+                        f"/{clock_text(self.time_s)})  ", style="")
+            text.append("Space ticks · Enter takes it", style="dim")
         self.query_one("#suggestion", Static).update(text)
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
