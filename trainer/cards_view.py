@@ -23,6 +23,7 @@ from trainer.browse import Browse, BrowseRow, all_rows
 from trainer.config import Settings
 from trainer.errors import TrainerError
 from trainer.history import open_current
+from trainer.safe_text import json_text, visible_line
 from trainer.search import from_words
 
 # More cards than this need --yes: a search that matches more than meant should not act at once.
@@ -34,7 +35,8 @@ class _DryRun(Exception):
 
 
 def _text(value: str) -> str:
-    return value.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    # One field of a TSV line; an escape sequence in a deck shows as \x1b, never reaches the terminal.
+    return visible_line(value.replace("\t", " ").replace("\n", " ").replace("\r", " "))
 
 
 def _time(moment: datetime | None) -> str:
@@ -62,7 +64,7 @@ def _rows(browse: Browse) -> Iterable[BrowseRow]:
 
 def write_listing(browse: Browse, out: TextIO, as_json: bool) -> None:
     if as_json:
-        out.write(json.dumps([row_dict(row) for row in _rows(browse)], indent=1, ensure_ascii=False) + "\n")
+        out.write(json_text(json.dumps([row_dict(row) for row in _rows(browse)], indent=1, ensure_ascii=False)) + "\n")
         return
     for row in _rows(browse):
         out.write(tsv_line(row) + "\n")

@@ -184,3 +184,19 @@ def test_stats_text_and_json_show_deck_text_safely(hostile_store, tmp_path, monk
     as_json = runner.invoke(cli, ["stats", "--json"], catch_exceptions=False)
     assert raw_controls(as_json.output.replace("\\u001b", "")) == []
     json.loads(as_json.output)
+
+
+def test_the_cards_listing_shows_deck_text_safely(hostile_store, monkeypatch):
+    store, _ = hostile_store
+    path = store.path
+    store.close()
+    monkeypatch.setenv("TRAINER_DB", path)
+    runner = CliRunner()
+    listing = runner.invoke(cli, ["cards"], catch_exceptions=False)
+    assert listing.exit_code == 0, listing.output
+    assert raw_controls(listing.output.replace("\t", " ")) == []
+    assert "What does <div>hi</div> do \\x1b[2J?" in listing.output
+    as_json = runner.invoke(cli, ["cards", "--json"], catch_exceptions=False)
+    assert raw_controls(as_json.output.replace("\\u001b", "")) == []
+    prompts = {row["prompt"] for row in json.loads(as_json.output)}
+    assert f"What does <div>hi</div> do {ESC_CLEAR}?" in prompts  # the data, exactly as written
