@@ -11,7 +11,7 @@ from pathlib import Path
 
 import fsrs
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 
 from trainer import history
 from trainer.config import Settings
@@ -176,6 +176,9 @@ ACTIONS = st.lists(
 
 @hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(actions=ACTIONS, fuzz=st.booleans())
+# Found by Hypothesis: a drill forgotten and answered again the same day is a second introduction.
+@example(actions=[("answer", 1, 1.0), ("answer", 1, 0.0), ("answer", 1, 0.0), ("forget",), ("other_trainer",),
+                  ("answer", 1, 0.0)], fuzz=False)
 def test_cache_equals_replay_and_kept_queue_equals_a_fresh_one_after_anything(actions, fuzz):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

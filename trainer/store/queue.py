@@ -133,14 +133,16 @@ def new_cards_mixed(
 
 
 def introduced_per_deck(store: Store, start: int, end: int, drills_today: Iterable[str]) -> dict[str, int]:
-    """deck -> new cards answered for the first time in [start, end).
+    """deck -> answers given to new cards in [start, end).
 
-    The follow-ups of a drill introduced the same day are left out: they came
-    with their drill, outside the decks' turns.
+    Answers, not cards: a card forgotten and answered again the same day has
+    been introduced twice, as the day's new-card count says. The follow-ups
+    of a drill introduced the same day are left out: they came with their
+    drill, outside the decks' turns.
     """
     drills = set(drills_today)
     sql = (
-        "SELECT DISTINCT c.id, c.deck, CASE WHEN c.kind = 'followup' THEN json_extract(c.extra, '$.drill') END "
+        "SELECT c.id, c.deck, CASE WHEN c.kind = 'followup' THEN json_extract(c.extra, '$.drill') END "
         "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.at >= ? AND r.at < ? AND r.kind = 0 AND r.state = 0"
     )
     counts: dict[str, int] = {}
