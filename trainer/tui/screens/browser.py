@@ -23,7 +23,10 @@ from trainer import card_actions
 from trainer.browse import SORT_COLUMNS, Browse
 from trainer.card_actions import ActionResult
 from trainer.errors import TrainerError
-from trainer.tui.editor import open_in_editor
+from trainer.model import Card
+from trainer.safe_text import visible_line
+from trainer.store.cards import get_card
+from trainer.tui.edit_card import edit_card
 from trainer.tui.guarded import GuardedWrites
 from trainer.tui.widgets.card_table import CardTable, column_at, header_text
 
@@ -136,8 +139,8 @@ class BrowserScreen(GuardedWrites, Screen):
             detail.update(Text("No card matches: change the search (Escape clears it)." if self.browse.query.terms
                                else "No cards yet: run `trainer import PATH`.", style="dim"))
             return
-        where = Text(f"{_shown_path(row.path)}:{row.line}", style="dim")
-        detail.update(Text.assemble(Text(row.prompt, overflow="ellipsis", no_wrap=True), "\n", where))
+        where = Text(visible_line(f"{_shown_path(row.path)}:{row.line}"), style="dim")
+        detail.update(Text.assemble(Text(visible_line(row.prompt), overflow="ellipsis", no_wrap=True), "\n", where))
 
     # -- searching and sorting ----------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -322,26 +325,14 @@ class BrowserScreen(GuardedWrites, Screen):
         self.app.push_screen(KeysScreen())
 
     # -- the editor ---------------------------------------------------------------
-    def action_edit(self) -> None:
-        """Open the card's file at its line in $VISUAL or $EDITOR, then re-import that file (as review does)."""
+    async def action_edit(self) -> None:
+        """Open the card's file at its line in $VISUAL or $EDITOR, then re-import what changed (as review does)."""
         row = self.table.current
-        if row is None:
+        card = get_card(self.app.store, row.key) if row is not None else None
+        if card is None or self.waiting:
             return
-        edited = open_in_editor(self.app, row.path, row.line)
-        if edited.message:
-            self.notify(edited.message, severity="warning" if edited.ok else "error", timeout=8)
-        if edited.changed:
-            self._reimport(row.path)
 
-    def _reimport(self, path: str) -> None:
-        from trainer.importer import import_paths
+        async def done(_fresh: Card | None) -> None:
+            self.run_search(self.query_one(Input).value)
 
-        ok, report = self.write("Re-import", lambda: import_paths(self.app.store, [path], self.app.clock()))
-        if not ok:
-            return
-        if not report.ok:
-            problems = "\n".join(str(error) for error in report.all_errors[:3])
-            self.notify(f"The file has errors; its cards are unchanged:\n{problems}", severity="error", timeout=20)
-        else:
-            self.notify("Re-imported.", timeout=3)
-        self.run_search(self.query_one(Input).value)
+        await edit_card(self, card, done)

@@ -19,10 +19,10 @@ from textual.widgets import Button, Footer, Markdown, Static
 
 from trainer import card_text
 from trainer.model import Card, Rating
+from trainer.safe_text import visible_line
 from trainer.session import Session
-from trainer.store.cards import get_card
 from trainer.timespan import button_label
-from trainer.tui.editor import open_in_editor
+from trainer.tui.edit_card import edit_card
 from trainer.tui.guarded import GuardedWrites
 from trainer.tui.when import describe_due
 from trainer.tui.widgets.drill_panel import DrillPanel, RubricList
@@ -129,9 +129,9 @@ class ReviewScreen(GuardedWrites, Screen):
         return counts
 
     def _where(self, card: Card) -> Text:
-        where = Text(card.deck, style="bold")
+        where = Text(visible_line(card.deck), style="bold")  # a title may hold escape sequences
         if card.section:
-            where.append(f" › {card.section}")
+            where.append(f" › {visible_line(card.section)}")
         where.append(f" · {card_text.kind_label(card)}", style="italic")
         return where
 
@@ -338,38 +338,19 @@ class ReviewScreen(GuardedWrites, Screen):
             await self.show_next()
 
     async def action_edit(self) -> None:
-        if self.card is None:
+        if self.card is None or self.waiting:
             return
-        card, revealed = self.card, self.revealed
-        edited = open_in_editor(self.app, card.path, card.source_line)
-        if edited.message:
-            self.notify(edited.message, severity="warning" if edited.ok else "error", timeout=8)
-        if not edited.changed:
-            return
-        await self._reimport(card, revealed)
+        revealed = self.revealed
 
-    async def _reimport(self, card: Card, revealed: bool) -> None:
-        from trainer.importer import import_paths
-
-        ok, report = self.write("Re-import", lambda: import_paths(self.app.store, [card.path], self.app.clock()))
-        if not ok:
-            return
-        if not report.ok:
-            problems = "\n".join(str(error) for error in report.all_errors[:3])
-            self.notify(f"The file has errors; its cards are unchanged:\n{problems}", severity="error", timeout=20)
-        else:
-            notes = [note for deck in report.decks for note in deck.notes]
-            if notes:
-                self.notify("Re-imported.\n" + "\n".join(notes[:2]), severity="warning", timeout=30)
+        async def done(fresh: Card | None) -> None:
+            if fresh is not None and fresh.status.value == "active":
+                await self.show(fresh)
+                if revealed:
+                    await self.action_reveal()
             else:
-                self.notify("Re-imported.", timeout=3)
-        fresh = get_card(self.app.store, card.key)
-        if fresh is not None and fresh.status.value == "active":
-            await self.show(fresh)
-            if revealed:
-                await self.action_reveal()
-        else:
-            await self.show_next()
+                await self.show_next()
+
+        await edit_card(self, self.card, done)
 
     def action_info(self) -> None:
         if self.card is None:
