@@ -18,7 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from trainer.days import from_ms, to_ms
 from trainer.model import DrillAnswer, EventKind, MemoryState, Rating

@@ -8,7 +8,6 @@ local zone, None meaning the machine's.
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_right
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta, timezone, tzinfo

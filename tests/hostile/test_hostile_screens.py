@@ -112,3 +112,26 @@ async def test_review_screen_shows_hostile_card_text_as_text(evil_store):
 
 def test_decks_screen_snapshot_with_a_hostile_title(snap_compare, evil_store):
     assert snap_compare(make_app(evil_store), press=["_"], terminal_size=(80, 24))
+
+
+async def test_browser_and_card_info_show_hostile_text_as_text(evil_store):
+    from trainer.tui.screens.browser import BrowserScreen
+    from trainer.tui.screens.card_info import CardInfoScreen
+
+    # As an older trainer left it: the title raw too.
+    evil_store.conn.execute("UPDATE cards SET deck = ?", ("Raw \x1b]0;pwned\x07 deck",))
+    evil_store.conn.commit()
+    app = make_app(evil_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen)
+        browser = painted_text(app)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, CardInfoScreen)
+        info = painted_text(app)
+    assert "<div>hidden</div> \\x1b[2J here\\u202e?" in browser and "Raw \\x1b]0;" in browser
+    assert "Raw \\x1b]0;pwned\\x07 deck" in info and "<div>hidden</div> \\x1b[2J here" in info
+    assert not RAW.search(browser + info)

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from trainer.config import Settings
-from trainer.store import Store, open_db
+from trainer.store import Store
 from trainer.tui.guarded import APP_BUSY_TIMEOUT_MS
 
 

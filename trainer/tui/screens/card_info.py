@@ -24,6 +24,7 @@ from textual.widgets import Markdown, Static
 from trainer import card_text
 from trainer.card_info import CardInfo, card_info, chart_floor, recall_chart
 from trainer.errors import TrainerError
+from trainer.safe_text import visible_line
 from trainer.timespan import format_span
 from trainer.tui.when import describe_due, describe_duration
 
@@ -189,9 +190,9 @@ class CardInfoScreen(ModalScreen[None]):
             return
         self.info = info
         card = info.card
-        title = Text(card.deck, style="bold")
+        title = Text(visible_line(card.deck), style="bold")  # titles may hold escape sequences
         if card.section:
-            title.append(f" › {card.section}")
+            title.append(f" › {visible_line(card.section)}")
         title.append(f" · {card_text.kind_label(card)}", style="italic")
         self.query_one("#info-title", Static).update(title)
         self.query_one("#info-prompt", Markdown).update(card_text.prompt_markdown(card))

@@ -162,13 +162,6 @@ class DecksScreen(Screen):
 
         self.app.push_screen(StatsScreen(None))
 
-    def action_move(self, step: int) -> None:
-        table = self.query_one(DataTable)
-        if step > 0:
-            table.action_cursor_down()
-        else:
-            table.action_cursor_up()
-
     def action_browse(self, search_first: bool) -> None:
         from trainer.tui.screens.browser import BrowserScreen
 

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from trainer.browse import Browse, BrowseRow
+from trainer.safe_text import visible_line
 from trainer.timespan import format_span
 
 DAY_S = 86_400.0
@@ -95,8 +96,8 @@ def cell_text(row: BrowseRow, key: str, marked: bool) -> str:
     if key == "status":
         return " ".join(FLAG_WORDS.get(word, word) for word in row.flags.split())
     if key == "location":
-        return f"{Path(row.path).name}:{row.line}"
-    return " ".join(str(getattr(row, key)).split())
+        return visible_line(f"{Path(row.path).name}:{row.line}")
+    return visible_line(" ".join(str(getattr(row, key)).split()))  # card text never reaches the terminal raw
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
