@@ -82,8 +82,9 @@ def unbury(store: Store, keys: Sequence[str], now: datetime) -> ActionResult:
     return ActionResult("unbury", len(keys), tuple(before), before=before, why_skipped="were not buried")
 
 
-def forget(store: Store, scheduler: Scheduler, keys: Sequence[str], now: datetime) -> ActionResult:
-    """Send cards back to new; their reviews stay in the log (a FORGET event follows them)."""
+def _log_event(store: Store, scheduler: Scheduler, keys: Sequence[str], kind: EventKind, now: datetime,
+               **event) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Log `kind` for each card that has a schedule (not new, not retired): (the keys changed, their event ids)."""
     ids = []
     changed = []
     with store.write():
@@ -92,26 +93,23 @@ def forget(store: Store, scheduler: Scheduler, keys: Sequence[str], now: datetim
             status, state, _ = found.get(key, ("retired", "new", None))
             if status == "retired" or state == "new":
                 continue
-            ids.append(history.record(store, scheduler, key, EventKind.FORGET, now).review_id)
+            ids.append(history.record(store, scheduler, key, kind, now, **event).review_id)
             changed.append(key)
-    return ActionResult("forget", len(keys), tuple(changed), tuple(ids), why_skipped="new already, or retired")
+    return tuple(changed), tuple(ids)
+
+
+def forget(store: Store, scheduler: Scheduler, keys: Sequence[str], now: datetime) -> ActionResult:
+    """Send cards back to new; their reviews stay in the log (a FORGET event follows them)."""
+    changed, ids = _log_event(store, scheduler, keys, EventKind.FORGET, now)
+    return ActionResult("forget", len(keys), changed, ids, why_skipped="new already, or retired")
 
 
 def set_due(store: Store, scheduler: Scheduler, keys: Sequence[str], days: int, now: datetime) -> ActionResult:
     """Make cards due `days` study days from today (0: today), as a RESCHEDULE event of the log."""
     if days < 0:
         raise ValueError("days must be 0 or more")
-    ids = []
-    changed = []
-    with store.write():
-        found = card_flags.states_of(store, keys)
-        for key in keys:
-            status, state, _ = found.get(key, ("retired", "new", None))
-            if status == "retired" or state == "new":
-                continue
-            ids.append(history.record(store, scheduler, key, EventKind.RESCHEDULE, now, set_days=days).review_id)
-            changed.append(key)
-    return ActionResult("set-due", len(keys), tuple(changed), tuple(ids),
+    changed, ids = _log_event(store, scheduler, keys, EventKind.RESCHEDULE, now, set_days=days)
+    return ActionResult("set-due", len(keys), changed, ids,
                         why_skipped="new (a new card has no due date), or retired")
 
 

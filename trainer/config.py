@@ -19,6 +19,7 @@ from datetime import timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from trainer.config_file import toml_value
 from trainer.errors import ConfigError
 
 APP_NAME = "trainer"
@@ -252,18 +253,6 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigError(f"{path}: {exc}") from None
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {value!r} as TOML")
-
-
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write every setting (atomically: a crash leaves the old file whole)."""
     path = path or config_path()
@@ -275,7 +264,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         value = getattr(settings, f.name)
         if f.name.startswith("parameters") and not value:
             continue
-        lines.append(f"{f.name} = {_toml_value(value)}")
+        lines.append(f"{f.name} = {toml_value(value)}")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(tmp, path)
@@ -297,5 +286,5 @@ def fields_in_force(settings: Settings) -> list[tuple[str, str]]:
         if f.name == "timezone" and not value:
             rows.append((f.name, '""  # this machine\'s zone'))
             continue
-        rows.append((f.name, _toml_value(value)))
+        rows.append((f.name, toml_value(value)))
     return rows

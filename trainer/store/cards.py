@@ -134,13 +134,19 @@ def set_status(store: Store, keys: Iterable[str], status: Status, now: datetime)
     )
 
 
-def decks_by_id(store: Store, ids: list[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        sql = f"SELECT id, deck FROM cards WHERE id IN ({', '.join('?' * len(chunk))})"
+def _column_by(store: Store, by: str, column: str, values: Iterable) -> dict:
+    """{value of `by`: value of `column`} for the cards whose `by` is in `values`, 500 to a query."""
+    values = list(values)
+    found: dict = {}
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        sql = f"SELECT {by}, {column} FROM cards WHERE {by} IN ({', '.join('?' * len(chunk))})"
         found.update(store.conn.execute(sql, chunk).fetchall())
     return found
+
+
+def decks_by_id(store: Store, ids: list[int]) -> dict[int, str]:
+    return _column_by(store, "id", "deck", ids)
 
 
 def status_of(store: Store, key: str) -> str | None:
@@ -179,13 +185,7 @@ def write_memories(store: Store, items: Iterable[tuple[int, MemoryState]]) -> No
 
 
 def reps_by_key(store: Store, keys: Iterable[str]) -> dict[str, int]:
-    keys = list(keys)
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        sql = f"SELECT key, reps FROM cards WHERE key IN ({', '.join('?' * len(chunk))})"
-        found.update(store.conn.execute(sql, chunk).fetchall())
-    return found
+    return _column_by(store, "key", "reps", keys)
 
 
 def rename_key(store: Store, old: str, new: str) -> None:
