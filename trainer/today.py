@@ -17,6 +17,7 @@ import bisect
 from dataclasses import dataclass
 
 from trainer.store import Store
+from trainer.store import plans as plans_table
 from trainer.store import queue as queue_table
 from trainer.store.queue import QueueItem
 
@@ -121,8 +122,13 @@ def build(
     reviews_per_day: int,
     mix_decks: bool,
     stamp: tuple[int, int],
+    plan_day: int | None = None,
 ) -> Kept:
-    """Today's queue from the database: the reads are bounded by the day's limits."""
+    """Today's queue from the database: the reads are bounded by the day's limits.
+
+    `plan_day` is today's study-day number: an interview plan in force puts
+    its cards for that day ahead of the other reviews (planned_today).
+    """
     done, ids_today, siblings_today = queue_table.answered_today(store, start, end)
 
     def allowed(card_id: int, sibling: str | None, used: set[str]) -> bool:
@@ -134,9 +140,13 @@ def build(
     follow = queue_table.followups_of(store, drills_today, now_ms, deck)
     learning = [c for c in queue_table.learning_due(store, end, now_ms, deck) if allowed(c.id, c.sibling, siblings_today)]
     used = set(siblings_today) | {c.sibling for c in learning if c.sibling}
+    reviews_left = max(0, reviews_per_day - done["review"])
+    planned = planned_today(store, plan_day, now_ms, deck, reviews_left, ids_today, follow + learning)
+    reviews_left -= sum(1 for card in planned if card.state == "review")
+    in_plan = {card.id for card in planned}
+    used |= {card.sibling for card in planned if card.sibling}
 
     chosen: list[int] = []
-    reviews_left = max(0, reviews_per_day - done["review"])
     fetch = reviews_left + 16
     while len(chosen) < reviews_left:
         # Siblings answered today are skipped, so a few more than the limit
@@ -144,7 +154,7 @@ def build(
         ranked = queue_table.reviews_due(store, end, now_ms, start, deck, fetch)
         chosen, seen = [], set(used)
         for card_id, sibling in ranked:
-            if not allowed(card_id, sibling, seen):
+            if card_id in in_plan or not allowed(card_id, sibling, seen):
                 continue
             if sibling:
                 seen.add(sibling)
@@ -154,7 +164,7 @@ def build(
         if len(ranked) < fetch:
             break
         fetch *= 4
-    reviews = queue_table.items_by_id(store, chosen)
+    reviews = planned + queue_table.items_by_id(store, chosen)
     used |= {card.sibling for card in reviews if card.sibling}
 
     new: list[QueueItem] = []
@@ -171,7 +181,7 @@ def build(
             return waiting_drills[parent]
 
         def skip(card: QueueItem) -> bool:
-            if card.parent and drill_waits(card.parent):
+            if card.id in in_plan or (card.parent and drill_waits(card.parent)):
                 return True
             if card.sibling:
                 if card.sibling in used:
@@ -188,3 +198,31 @@ def build(
             if len(new) >= new_left:
                 break
     return Kept(start, end, stamp, follow, learning, reviews, new, new_left)
+
+
+def planned_today(
+    store: Store, day: int | None, now_ms: int, deck: str | None, reviews_left: int, answered: set[int],
+    queued: list[QueueItem],
+) -> list[QueueItem]:
+    """The plan's cards for study day `day` that are still to show today.
+
+    Left out: cards answered today (the plan asks one answer a day), cards
+    already in the queue (a learning step, a follow-up after its drill), a
+    new follow-up whose drill is still new (it comes with its drill), and
+    cards in review beyond the day's review limit. New cards of the plan are
+    not held to the new-card limit (the plan chose them within its minutes),
+    but their answers count against it as any first answer does.
+    """
+    if day is None:
+        return []
+    taken = answered | {card.id for card in queued}
+    found, reviews = [], 0
+    for card in plans_table.planned_on(store, day, now_ms, deck):
+        if card.id in taken or (card.parent and card.state == "new" and queue_table.is_new(store, card.parent)):
+            continue
+        if card.state == "review":
+            if reviews >= reviews_left:
+                continue
+            reviews += 1
+        found.append(card)
+    return found
