@@ -154,6 +154,36 @@ def check(obj: Context, repair: bool, as_json: bool) -> None:
     sys.exit(run_check(obj.db_path, obj.settings(), repair=repair, as_json=as_json))
 
 
+@cli.command("prepare")
+@click.option("--on", "on_date", metavar="DATE", help="The interview date (YYYY-MM-DD); without it, the plan in force.")
+@click.option("--target", type=float, default=0.9, show_default=True, help="Recall every card should have that morning.")
+@click.option("--minutes-per-day", "minutes", type=float, default=20.0, show_default=True, help="Daily budget.")
+@click.option("--deck", metavar="NAME", help="Plan one deck only.")
+@click.option("--accept", is_flag=True, help="Store the plan without asking.")
+@click.option("--simulate", is_flag=True, help="Compare the plan with plain FSRS and a greedy baseline; store nothing.")
+@click.option("--runs", type=click.IntRange(1, 10_000), default=20, show_default=True, help="Simulated learners.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the simulation.")
+@click.option("--cancel", is_flag=True, help="Drop the plan in force.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan (or the comparison) as JSON.")
+@click.pass_obj
+def prepare_command(obj: Context, on_date: str | None, target: float, minutes: float, deck: str | None, accept: bool,
+                    simulate: bool, runs: int, seed: int, cancel: bool, as_json: bool) -> None:
+    """Plan reviews so that every card is above a target recall on an interview date.
+
+    Shows the plan day by day; --accept (or answering yes) stores it, and the
+    daily review then serves its cards first until the date.
+    """
+    from trainer.prepare_view import run_prepare
+
+    on = _parse_date(on_date) if on_date else None
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    sys.exit(run_prepare(
+        obj.db_path, obj.settings(), now_utc(), on=on, target=target, minutes=minutes, deck=deck, accept=accept,
+        simulate=simulate, as_json=as_json, runs=runs, seed=seed, cancel=cancel,
+        confirm=lambda: interactive and click.confirm("Follow this plan?", default=False),
+    ))
+
+
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -164,9 +194,17 @@ def _parse_date(text: str) -> date:
 def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool) -> None:
     from trainer.first_run import sync_bundled_decks
 
+    from trainer.prepare import refit
+
     settings = obj.settings()
     with obj.open(settings=settings) as store:
         greeting = sync_bundled_decks(store, now_utc())
+        # An interview plan in force is fitted again once a study day, from the memory the answers left.
+        plan = refit(store, settings, now_utc())
+    if plan is not None:
+        today = len(plan.fit.by_day.get(plan.first_day, []))
+        note = f"Your plan for {plan.on.isoformat()}: {today} cards today, fitted to what you remembered."
+        greeting = f"{greeting}\n{note}" if greeting else note
     if greeting and not sys.stdout.isatty():
         click.echo(greeting)
     from trainer.tui.app import run_app

@@ -58,7 +58,7 @@ class Fit:
 class _Card:
     """A card's memory along the plan, as the planner moves it on."""
 
-    __slots__ = ("card", "stability", "difficulty", "last", "key", "chance")
+    __slots__ = ("card", "stability", "difficulty", "last", "key", "chance", "moves")
 
     def __init__(self, card: PlanCard):
         self.card = card
@@ -67,6 +67,7 @@ class _Card:
         self.last = card.last
         self.key = 0
         self.chance = 0.0  # of ending above the target, from its first planned review on
+        self.moves: dict[int, tuple] = {}  # days since the last review -> (recall, where Good and Again land)
 
 
 class Planner:
@@ -84,23 +85,33 @@ class Planner:
     def left_alone(self, c: _Card) -> float:
         return 0.0 if c.stability is None else self.values.above(c.stability, self.on_day - c.last)
 
+    def _branches(self, c: _Card, day: int) -> tuple[tuple, float]:
+        """Where a review of `c` on `day` may leave it on the grid, with what chance; and its answers that day."""
+        values = self.values
+        if c.stability is None:
+            return values.first_sight, values.learn_answers
+        gap = day - c.last
+        branches = c.moves.get(gap)
+        if branches is None:
+            # The same for every day and price: kept until the card's memory moves on.
+            m = self.math
+            p = m.recall(c.stability, gap)
+            good = values.where(*m.review(c.stability, c.difficulty, gap, Rating.GOOD))
+            miss = values.where(*m.lapse(c.stability, c.difficulty, gap))
+            branches = c.moves[gap] = ((p, good), (1 - p, miss))
+        return branches, 1 + branches[1][0] * values.relearn
+
+    def worth(self, c: _Card, day: int) -> float:
+        """What reviewing `c` on `day` (and choosing well after) is worth, its answers' price taken off."""
+        branches, today = self._branches(c, day)
+        row, at = self.values.table(c.key).worth[self.on_day - day], self.values.at
+        return sum(share * at(row, where) for share, where in branches) - PRICE_STEP ** c.key * today
+
     def review(self, c: _Card, day: int) -> tuple[float, float, float, float]:
         """(worth, answers today, answers in all, chance above) of reviewing `c` on `day` and choosing well after."""
-        values = self.values
-        table = values.table(c.key)
-        n = self.on_day - day
+        branches, today = self._branches(c, day)
+        table, at, n = self.values.table(c.key), self.values.at, self.on_day - day
         worth, answers, above = table.worth[n], table.answers[n], table.above[n]
-        at = values.at
-        if c.stability is None:
-            branches = values.first_sight
-            today = values.learn_answers
-        else:
-            gap = day - c.last
-            p = self.math.recall(c.stability, gap)
-            good = values.where(*self.math.review(c.stability, c.difficulty, gap, Rating.GOOD))
-            miss = values.where(*self.math.lapse(c.stability, c.difficulty, gap))
-            branches = ((p, good), (1 - p, miss))
-            today = 1 + (1 - p) * values.relearn
         g = a = later = 0.0
         for share, where in branches:
             g += share * at(worth, where)
@@ -113,7 +124,7 @@ class Planner:
         first = start if c.last is None else max(start, c.last + 1)
         best, worth = None, self.left_alone(c)
         for day in range(first, self.on_day):
-            value = self.review(c, day)[0]
+            value = self.worth(c, day)
             if value > worth + 1e-12:
                 best, worth = day, value
         return best
@@ -162,6 +173,8 @@ class Planner:
         first), which frees the crowded days for the cards only they can
         save; the better of the two plans is kept.
         """
+        self._first_best: dict[int, int | None] = {}
+        self._first_moves: dict[int, dict] = {}
         first = self._project(cards, price, frozenset())
         if not first.crowded_days:
             return first
@@ -170,6 +183,8 @@ class Planner:
 
     def _project(self, cards: Sequence[PlanCard], price: float | None, crowded: frozenset[int]) -> Fit:
         states = [_Card(card) for card in cards]
+        for c in states:  # the second pass starts from the same memories: what the first worked out holds
+            c.moves = self._first_moves.setdefault(c.card.id, c.moves)
         self._taken_today: dict[int, list[PlanCard]] = {}
         self._children: dict[int, list[_Card]] = {}
         for c in states:
@@ -187,7 +202,9 @@ class Planner:
         due: dict[int, list[_Card]] = {}
         movable: list[tuple[int, _Card]] = []
         for c in needy:
-            day = self.best_day(c, self.first_day)
+            if c.card.id not in self._first_best:
+                self._first_best[c.card.id] = self.best_day(c, self.first_day)
+            day = self._first_best[c.card.id]
             if day is not None:
                 due.setdefault(day, []).append(c)
                 if day in crowded:
@@ -304,6 +321,7 @@ class Planner:
             else:
                 c.stability, c.difficulty = m.lapse(c.stability, c.difficulty, gap)
         c.last = day
+        c.moves = {}
 
 
 def siblings_apart(cards: list[PlanCard]) -> list[PlanCard]:

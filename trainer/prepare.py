@@ -56,13 +56,16 @@ class Plan:
 
     @property
     def days(self) -> list[PlanDay]:
-        new = {c.id for c in self.cards if c.new}
+        learned_on: dict[int, int] = {}  # day -> new cards first seen that day
+        for card in self.cards:
+            if card.new and card.id in self.fit.days_of:
+                first = self.fit.days_of[card.id][0]
+                learned_on[first] = learned_on.get(first, 0) + 1
         shown = []
         above = int(self.fit.unplanned)
         for day in range(self.first_day, self.on_day):
-            ids = self.fit.by_day.get(day, [])
             above = self.fit.above_after.get(day, above)
-            shown.append(PlanDay(_date(day).isoformat(), len(ids), sum(1 for i in ids if i in new),
+            shown.append(PlanDay(_date(day).isoformat(), len(self.fit.by_day.get(day, [])), learned_on.get(day, 0),
                                  self.fit.seconds.get(day, 0.0) / 60, above))
         return shown
 
