@@ -93,6 +93,8 @@ class Settings:
     leech_action: str = "tag"
     # Space or Enter on a shown answer answers Good, as in Anki.
     space_answers_good: bool = True
+    # A card in review missed in `trainer practice` is made due today (a logged event in the review log).
+    practice_misses_due_today: bool = False
     # Fitted by `trainer optimize`; empty means FSRS's defaults.
     parameters: tuple[float, ...] = ()
     parameters_fitted_at: str = ""
@@ -125,8 +127,9 @@ class Settings:
         for key, allowed in (("new_card_order", ("mixed", "deck")), ("leech_action", ("tag", "suspend"))):
             if getattr(self, key) not in allowed:
                 raise ConfigError(f"{key}: must be one of {', '.join(repr(a) for a in allowed)}, got {getattr(self, key)!r}")
-        if not isinstance(self.space_answers_good, bool):
-            raise ConfigError(f"space_answers_good: must be true or false, got {self.space_answers_good!r}")
+        for key in ("space_answers_good", "practice_misses_due_today"):
+            if not isinstance(getattr(self, key), bool):
+                raise ConfigError(f"{key}: must be true or false, got {getattr(self, key)!r}")
         if not isinstance(self.timezone, str):
             raise ConfigError(f'timezone: must be a zone name like "Europe/Paris", got {self.timezone!r}')
         if self.timezone:
