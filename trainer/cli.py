@@ -191,7 +191,33 @@ def _parse_date(text: str) -> date:
         raise TrainerError(f"--on: {text!r} is not a date; write it as YYYY-MM-DD") from None
 
 
-def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool) -> None:
+@cli.command()
+@click.option("--deck", metavar="NAME", help="Practise one deck.")
+@click.option("--section", metavar="TEXT", help="Cards whose section (headings) contains TEXT.")
+@click.option("--search", metavar="TEXT", help="Cards whose prompt or answer contains TEXT.")
+@click.option("--weakest", type=click.IntRange(1), metavar="N", help="The N studied cards with the lowest recall now.")
+@click.option("--below", type=float, metavar="R", help="Studied cards whose recall on --on DATE is below R.")
+@click.option("--on", "on_date", metavar="DATE", help="The date for --below (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="At most N cards.")
+@click.pass_obj
+def practice(obj: Context, deck: str | None, section: str | None, search: str | None, weakest: int | None,
+             below: float | None, on_date: str | None, limit: int | None) -> None:
+    """Practise cards without touching their schedule (answers are kept apart, never replayed)."""
+    from trainer.practice import PracticeSession, Selection, select_cards
+    from trainer.store.cards import resolve_deck
+
+    on = _parse_date(on_date) if on_date else None
+    settings = obj.settings()
+
+    def source(store):
+        selection = Selection(resolve_deck(store, deck), section, search, weakest, below, on, limit)
+        keys = select_cards(store, settings, now_utc(), selection)
+        return PracticeSession(store, settings, keys, deck=selection.deck, tz=settings.zone)
+
+    _open_app(obj, deck=deck, straight_to_review=True, source=source)
+
+
+def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, source=None) -> None:
     from trainer.first_run import sync_bundled_decks
 
     from trainer.prepare import refit
@@ -209,7 +235,7 @@ def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool) -> No
         click.echo(greeting)
     from trainer.tui.app import run_app
 
-    run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting)
+    run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting, source=source)
 
 
 def main() -> None:

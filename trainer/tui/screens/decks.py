@@ -19,6 +19,7 @@ class DecksScreen(Screen):
     BINDINGS = [
         Binding("enter", "review_selected", "Review deck", show=True),
         Binding("a", "review_all", "Review all"),
+        Binding("p", "practice", "Practice"),
         Binding("t", "stats", "Stats"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
@@ -85,7 +86,8 @@ class DecksScreen(Screen):
             Text.assemble(
                 f"Today: {queue.new} new · {queue.learning} learning · {queue.review} due",
                 "" if due_anything else "  —  all done for now",
-                ("\nEnter reviews the selected deck · a reviews all decks · t shows your stats", "dim"),
+                ("\nEnter reviews the selected deck · a reviews all decks · p practises the selected deck · "
+                 "t shows your stats", "dim"),
             )
         )
         wanted = {row.deck: (row.new, row.learning, row.due, row.total) for row in rows}
@@ -136,6 +138,24 @@ class DecksScreen(Screen):
         from trainer.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(None))
+
+    def action_practice(self) -> None:
+        """Practise the selected deck (or all): its cards in deck order, nothing scheduled."""
+        from trainer.errors import TrainerError
+        from trainer.practice import PracticeSession, Selection, select_cards
+        from trainer.tui.screens.review import ReviewScreen
+
+        if not self.query_one(DataTable).row_count:
+            self.notify("Import a deck first: trainer import PATH", severity="warning")
+            return
+        deck, app = self._selected_deck(), self.app
+        try:
+            keys = select_cards(app.store, app.settings, app.clock(), Selection(deck=deck))
+        except TrainerError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.app.push_screen(ReviewScreen(deck, session=PracticeSession(app.store, app.settings, keys, deck=deck,
+                                                                        tz=app.tz)))
 
     def action_stats(self) -> None:
         from trainer.tui.screens.stats import StatsScreen

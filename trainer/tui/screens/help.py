@@ -13,6 +13,7 @@ KEYS = """\
 Decks screen
   Enter      review the selected deck
   a          review all decks
+  p          practise the selected deck (nothing scheduled, answers kept apart)
   t          statistics
   q          quit
 
