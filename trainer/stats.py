@@ -14,10 +14,12 @@ from dataclasses import asdict
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from trainer.config import Settings
-from trainer.days import StudyCalendar, day_start, study_day, to_ms, to_utc_text
+from trainer.days import EPOCH, StudyCalendar, day_start, study_day, to_ms, to_utc_text
 from trainer.errors import TrainerError
 from trainer.scheduler import Scheduler
 from trainer.store import Store
+from trainer.store import plans as plans_table
+from trainer.store import practice as practice_table
 from trainer.store import stats_queries as q
 from trainer.store.cards import resolve_deck
 from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
@@ -35,6 +37,8 @@ from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
     CalibrationBin,
     HardCard,
     Parameters,
+    PlanReadiness,
+    Practice,
     StatsReport,
 )
 
@@ -94,14 +98,18 @@ def compute_stats(
     """Every figure of `trainer stats`, for one deck or all of them."""
     deck = resolve_deck(store, deck)
     calendar = _Days(now, settings, tz)
-    on = on or calendar.today + timedelta(days=READY_IN_DAYS)
+    plan = plans_table.in_force(store, StudyCalendar(settings.day_starts_at, tz).day_of(now))
+    if plan is not None and plan.deck != deck:
+        plan = None  # a plan for other cards says nothing of these
+    # With a plan in force, readiness is for its date unless another is asked for.
+    on = on or (EPOCH + timedelta(days=plan.on_day) if plan else calendar.today + timedelta(days=READY_IN_DAYS))
     if on < calendar.today:
         raise TrainerError(f"--on: {on.isoformat()} is in the past; give today or a later date")
     reviews_ever = q.review_count(store, deck)
     activity = _activity(store, calendar, days, deck)
     counts = q.card_categories(store, deck)
     per_deck = {name: CardCounts(**found, total=sum(found.values())) for name, found in counts.items()}
-    memory, ranked = _memory(store, settings, now, on, tz, deck)
+    memory, ranked = _memory(store, settings, now, on, tz, deck, plan)
     return StatsReport(
         generated_at=to_utc_text(now),
         deck=deck,
@@ -118,6 +126,7 @@ def compute_stats(
         calibration=_calibration(store, deck),
         hardest=_hardest(store, ranked),
         parameters=_parameters(settings),
+        practice=_practice(store, calendar, deck),
     )
 
 
@@ -204,7 +213,7 @@ def interview_moment(on: date, now: datetime, tz: tzinfo | None) -> datetime:
     return max(now, local.astimezone(timezone.utc))
 
 
-def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int, float, str]]]:
+def _memory(store, settings, now, on, tz, deck, plan=None) -> tuple[Memory, list[tuple[int, float, str]]]:
     """Recall of studied cards now and on the interview day if nothing more is studied.
 
     New cards have no memory to forget: they are left out of the averages and
@@ -246,8 +255,23 @@ def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int,
         total=total,
         stability=_histogram([row[2] for row in rows], STABILITY_EDGES, "d"),
         difficulty=_histogram([row[3] for row in rows if row[3] is not None], tuple(range(2, 10)), ""),
+        plan=_plan_readiness(plan, on, on_recall, sum(active.values()), calendar),
     )
     return memory, ranked
+
+
+def _plan_readiness(plan, on: date, on_recall: list[float], cards: int, calendar: StudyCalendar) -> PlanReadiness | None:
+    """The plan's expected figure beside the unplanned one, when the plan is for this date."""
+    if plan is None or calendar.number(on) != plan.on_day:
+        return None
+    unplanned = sum(1 for recall in on_recall if recall >= plan.target)
+    return PlanReadiness(plan.target, cards, unplanned, plan.expected, calendar.date(plan.fitted_day).isoformat())
+
+
+def _practice(store: Store, calendar: _Days, deck: str | None) -> Practice:
+    today = practice_table.counts(store, *calendar.span(calendar.today, 1), deck)
+    month = practice_table.counts(store, *calendar.span(calendar.today - timedelta(days=29), 30), deck)
+    return Practice(today.answers, today.cards, today.again, month.answers, month.time_ms)
 
 
 def _histogram(values: list[float], edges: tuple, unit: str) -> list[Bin]:
