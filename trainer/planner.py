@@ -13,9 +13,15 @@
    with it, against leaving it alone) per second, and taken while the
    day's budget lasts.
 4. A card taken moves on to its most likely memory after that day and gets
-   its next best day. Only today's choice is final: the plan is fitted
-   again each study day from the memory the answers actually left, so a
-   card that was missed comes back when it is worth it.
+   its next best day.
+5. When some day turned cards away, a second pass offers the earlier days'
+   spare minutes to the cards that wanted a crowded day (still ranked by
+   worth per second: a review there is worth less to them than on their
+   best day, but it frees the crowded day), and the better plan is kept.
+
+Only today's choice is final: the plan is fitted again each study day from
+the memory the answers actually left, so a card that was missed comes back
+when it is worth it. docs/prepare.md has the reasons and the figures.
 """
 
 from __future__ import annotations
@@ -50,8 +56,9 @@ class Fit:
     unplanned: float = 0.0  # ... with no review before DATE
     above_after: dict[int, int] = field(default_factory=dict)  # day -> cards above the target on DATE if
     #   every answer until then goes the likely way and nothing follows
-    above_now: int = 0
-    first_taken: list = field(default_factory=list)
+    # Kept while the plan is made:
+    above_now: int = 0  # cards above the target on DATE along the likely path so far
+    first_taken: list = field(default_factory=list)  # the cards given a review, in the order taken
     crowded_days: set = field(default_factory=set)  # days that turned away a card that wanted them
 
 
@@ -78,8 +85,6 @@ class Planner:
         self.on_day = on_day
         self.budget = budget_seconds * FILL
         self.horizon = on_day - first_day
-        q = values.learner.first_again
-        self._first_memories = ((q, self.math.learn(Rating.AGAIN)), (1 - q, self.math.learn(Rating.GOOD)))
 
     # -- one card on one day --------------------------------------------------------
     def left_alone(self, c: _Card) -> float:
@@ -168,10 +173,9 @@ class Planner:
         """The plan for these cards, from their memory now.
 
         When some days turn cards away (the days near DATE fill up while
-        earlier ones do not), a second pass moves to the earlier days' spare
-        minutes the cards a single review there saves (best value per second
-        first), which frees the crowded days for the cards only they can
-        save; the better of the two plans is kept.
+        earlier ones do not), a second pass offers the earlier days' spare
+        minutes to the cards that wanted a crowded day; the better of the
+        two plans is kept.
         """
         self._first_best: dict[int, int | None] = {}
         self._first_moves: dict[int, dict] = {}
@@ -217,45 +221,9 @@ class Planner:
                 fit.crowded_days.add(day)
             if movable and fit.seconds[day] < self.budget:
                 movable = [(best, c) for best, c in movable if best > day and c.card.id not in fit.days_of]
-                self._move_forward(fit, day, [c for _, c in movable], due)
+                self._one_day(fit, day, [c for _, c in movable], due)
         fit.expected += sum(c.chance for c in fit.first_taken)
         return fit
-
-    def saved_alone(self, c: _Card, day: int) -> float:
-        """The chance a single review on `day`, and none after, leaves `c` above the target on DATE."""
-        m, target, left = self.math, self.values.target, self.on_day - day
-        if c.stability is None:
-            return sum(share for share, (s, _, _) in self._first_memories if m.recall(s, left) >= target)
-        gap = day - c.last
-        p = m.recall(c.stability, gap)
-        good = m.review(c.stability, c.difficulty, gap, Rating.GOOD)[0]
-        miss = m.lapse(c.stability, c.difficulty, gap)[0]
-        return p * (m.recall(good, left) >= target) + (1 - p) * (m.recall(miss, left) >= target)
-
-    def _move_forward(self, fit: Fit, day: int, movable: list[_Card], due: dict[int, list[_Card]]) -> None:
-        """Fill what is left of the day with cards a crowded later day wanted, best saved per second first."""
-        ranked = []
-        for c in movable:
-            if c.last is not None and c.last >= day:
-                continue
-            saved = self.saved_alone(c, day) - (self.left_alone(c) >= 1.0)
-            seconds = self.review(c, day)[1] * c.card.seconds
-            if saved > 0:
-                ranked.append((-saved / seconds, c.card.order, c.card.id, c, seconds))
-        ranked.sort()
-        spent = fit.seconds[day]
-        taken = self._taken_today.setdefault(day, [])
-        for _, _, _, c, seconds in ranked:
-            if spent + seconds > self.budget:
-                continue
-            spent += seconds
-            self._take(fit, c, day, self.review(c, day)[3], due)
-            taken.append(c.card)
-        fit.by_day[day] = [card.id for card in siblings_apart(taken)] if taken else fit.by_day.get(day, [])
-        if not fit.by_day[day]:
-            del fit.by_day[day]
-        fit.seconds[day] = spent
-        fit.above_after[day] = fit.above_now
 
     def _one_day(self, fit: Fit, day: int, waiting: list[_Card], due: dict[int, list[_Card]]) -> list[_Card]:
         """Take the best of the cards waiting within what is left of the day's budget; return those left waiting."""
