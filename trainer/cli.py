@@ -156,7 +156,7 @@ def check(obj: Context, repair: bool, as_json: bool) -> None:
 
 @cli.command("prepare")
 @click.option("--on", "on_date", metavar="DATE", help="The interview date (YYYY-MM-DD); without it, the plan in force.")
-@click.option("--target", type=float, default=0.9, show_default=True, help="Recall every card should have that morning.")
+@click.option("--target", type=float, default=0.9, show_default=True, help="Recall each card should have that day.")
 @click.option("--minutes-per-day", "minutes", type=float, default=20.0, show_default=True, help="Daily budget.")
 @click.option("--deck", metavar="NAME", help="Plan one deck only.")
 @click.option("--accept", is_flag=True, help="Store the plan without asking.")

@@ -38,7 +38,7 @@ from trainer.plan_values import PRICE_STEP, Values
 
 # The plan fills each day to this share of its minutes: what misses cost
 # varies, and a day of bad luck should still fit on average.
-FILL = 0.98
+FILL = 0.97
 PRICE_SAMPLE = 300
 PRICE_RANGE = (1e-8, 10.0)  # a second of study is worth this many cards above the target, at most
 PRICE_STEPS = 14  # halvings of the range (in log) when looking for the price

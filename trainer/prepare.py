@@ -65,12 +65,13 @@ class Plan:
         above = int(self.fit.unplanned)
         for day in range(self.first_day, self.on_day):
             above = self.fit.above_after.get(day, above)
-            shown.append(PlanDay(_date(day).isoformat(), len(self.fit.by_day.get(day, [])), learned_on.get(day, 0),
+            shown.append(PlanDay(day_date(day).isoformat(), len(self.fit.by_day.get(day, [])), learned_on.get(day, 0),
                                  self.fit.seconds.get(day, 0.0) / 60, above))
         return shown
 
 
-def _date(day: int) -> date:
+def day_date(day: int) -> date:
+    """The date of a study-day number (trainer.days.StudyCalendar numbers days from 1970-01-01)."""
     return EPOCH + timedelta(days=day)
 
 
@@ -170,7 +171,7 @@ def refit(store: Store, settings: Settings, now: datetime) -> Plan | None:
     row = plans_table.in_force(store, today)
     if row is None or row.fitted_day >= today:
         return None
-    on = _date(row.on_day)
+    on = day_date(row.on_day)
     deck = row.deck if row.deck in deck_names(store) else None
     plan = make_plan(store, settings, now, on, target=row.target, minutes=row.minutes, deck=deck,
                      price=row.price, scheduler=scheduler)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
@@ -15,7 +15,6 @@ from rich.text import Text
 
 from trainer import prepare
 from trainer.config import Settings
-from trainer.days import EPOCH
 from trainer.errors import TrainerError
 from trainer.history import open_current
 from trainer.prepare import Plan
@@ -57,7 +56,8 @@ def run_prepare(
             row = prepare.in_force(store, settings, now)
             if row is None:
                 raise TrainerError("no plan in force; give the interview date: trainer prepare --on YYYY-MM-DD")
-            on, target, minutes, deck, price = EPOCH + timedelta(days=row.on_day), row.target, row.minutes, row.deck, row.price
+            on, target, minutes = prepare.day_date(row.on_day), row.target, row.minutes
+            deck, price = row.deck, row.price
         plan = prepare.make_plan(store, settings, now, on, target=target, minutes=minutes, deck=deck, price=price)
         if price is not None and not simulate:
             for part in render_plan(plan):

@@ -337,8 +337,8 @@ class MemoryMath:
         else:
             recall = (1 + self.factor * days / stability) ** self.decay
             if r == 1:
-                after = min(w[11] * difficulty ** -w[12] * ((stability + 1) ** w[13] - 1) * math.exp((1 - recall) * w[14]),
-                            stability / self._forget_cap)
+                long_term = w[11] * difficulty ** -w[12] * ((stability + 1) ** w[13] - 1)
+                after = min(long_term * math.exp((1 - recall) * w[14]), stability / self._forget_cap)
             else:
                 bonus = w[15] if r == 2 else w[16] if r == 4 else 1.0
                 after = stability * (1 + self._recall_gain * (11 - difficulty) * stability ** -w[9]
