@@ -219,7 +219,6 @@ def practice(obj: Context, deck: str | None, section: str | None, search: str | 
 
 def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, source=None) -> None:
     from trainer.first_run import sync_bundled_decks
-
     from trainer.prepare import refit
 
     settings = obj.settings()

@@ -22,6 +22,7 @@ class PlanRow(NamedTuple):
     expected: float  # cards expected above the target on DATE, at the last fit
     unplanned: float  # ... with no review before DATE
 
+
 _PLAN_COLUMNS = "id, on_day, target, minutes, deck, price, created_at, fitted_day, expected, unplanned"
 
 
