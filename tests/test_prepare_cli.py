@@ -50,6 +50,7 @@ def test_accept_stores_it_json_describes_it_and_cancel_drops_it(env):
     assert all(d["minutes"] <= 20 for d in data["days"]) and data["expected_above"] >= data["unplanned_above"]
     shown = run()
     assert shown.exit_code == 0 and f"Plan for {day(4)}" in shown.output
+    assert json.loads(run("--json").output)["on"] == day(4)
     dropped = run("--cancel")
     assert dropped.exit_code == 0 and "Plan dropped" in dropped.output
     assert refused(run(), "no plan in force")

@@ -59,9 +59,12 @@ def run_prepare(
             on, target, minutes = prepare.day_date(row.on_day), row.target, row.minutes
             deck, price = row.deck, row.price
         plan = prepare.make_plan(store, settings, now, on, target=target, minutes=minutes, deck=deck, price=price)
-        if price is not None and not simulate:
-            for part in render_plan(plan):
-                console.print(part)
+        if price is not None and not simulate:  # the plan in force: shown, already stored
+            if as_json:
+                sys.stdout.write(json.dumps(plan_to_dict(plan, accepted=True), indent=2) + "\n")
+            else:
+                for part in render_plan(plan):
+                    console.print(part)
             return 0
         if simulate:
             result = compare(plan, prepare.memories(store, plan), settings, runs=runs, seed=seed)
