@@ -25,6 +25,9 @@ DOCUMENTED = {
         "scheduled_days", "recall",
     ],
     "meta": ["key", "value"],
+    "practice": ["id", "card_id", "rating", "at", "duration_ms"],
+    "plans": ["id", "on_day", "target", "minutes", "deck", "price", "created_at", "fitted_day", "expected", "unplanned"],
+    "plan_reviews": ["plan_id", "day", "card_id", "position"],
     "_sqlite_migrations": ["id", "migration_set", "name", "applied_at"],
 }
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from trainer.config import Settings
+from trainer.days import to_ms
 from trainer.errors import TrainerError
 from trainer.model import MemoryState, Rating, Status
 from trainer.scheduler import DEFAULT_PARAMETERS, Scheduler
@@ -250,6 +251,7 @@ def test_json_form_has_stable_top_level_keys(store):
     assert list(data) == [
         "generated_at", "deck", "day_starts_at", "reviews_ever", "message", "today", "cards", "cards_total",
         "forecast", "activity", "retention", "memory", "calibration", "hardest", "parameters", "drills", "leeches",
+        "practice",
     ]
 
 
@@ -280,3 +282,35 @@ def test_drill_rubric_scores_are_reported_by_week(tmp_path):
         drills = stats(store).drills
     assert [(w.answers, w.rubric_met, w.time_share) for w in drills] == [(1, 0.5, 0.75), (1, 1.0, 0.5)]
     assert stats_to_dict(stats(open_db(tmp_path / "t.db")))["drills"][-1]["recalled"] == 1.0
+
+
+def test_practice_is_counted_apart_and_changes_no_other_figure(store):
+    from trainer.store import practice as practice_table
+
+    before = stats_to_dict(stats(store))
+    card_id = store.conn.execute("SELECT id FROM cards WHERE key = 'a1'").fetchone()[0]
+    for rating in (1, 3, 3):
+        practice_table.record(store, card_id, rating, to_ms(NOW) - 60_000, 4000)
+    after = stats_to_dict(stats(store))
+    assert after["practice"] == {"today": 3, "today_cards": 1, "today_again": 1, "last_30_days": 3,
+                                 "time_ms_30_days": 12000}
+    assert {k: v for k, v in after.items() if k not in ("practice", "generated_at")} == {
+        k: v for k, v in before.items() if k not in ("practice", "generated_at")}
+
+
+def test_readiness_shows_the_plans_expected_figure_beside_the_unplanned_one(store):
+    from trainer.days import StudyCalendar
+    from trainer.store import plans as plans_table
+
+    calendar = StudyCalendar(4, PARIS)
+    on = date(2024, 5, 20)
+    plan = plans_table.PlanRow(0, calendar.number(on), 0.9, 20.0, None, 1e-3, 0, calendar.day_of(NOW), 5.5, 1.0)
+    with store.write():
+        plans_table.replace(store, plan, [])
+    report = stats(store)  # no date asked: the plan's
+    assert report.memory.on_date == "2024-05-20"
+    readiness = report.memory.plan
+    assert readiness.expected == 5.5 and readiness.cards == 5 and readiness.fitted_on == "2024-05-10"
+    studied = [d for d in report.memory.decks if d.studied]
+    assert 0 <= readiness.unplanned <= sum(d.studied for d in studied)
+    assert stats(store, on=date(2024, 5, 25)).memory.plan is None  # another date: no plan figure

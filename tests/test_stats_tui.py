@@ -50,7 +50,7 @@ async def test_stats_screen_shows_the_figures_and_q_goes_back(tmp_path):
             screen = app.screen
             assert isinstance(screen, StatsScreen)
             assert screen.report.today.reviews == 3
-            assert len(screen.query(".stats-section")) == 11  # leeches came after the hardest cards
+            assert len(screen.query(".stats-section")) == 12  # leeches after the hardest cards, and practice
             await pilot.press("q")
             await pilot.pause()
             assert not isinstance(app.screen, StatsScreen)

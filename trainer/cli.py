@@ -220,6 +220,36 @@ def cards(obj: Context, words: tuple[str, ...], as_json: bool, yes: bool, dry_ru
                        days=days))
 
 
+@cli.command("prepare")
+@click.option("--on", "on_date", metavar="DATE", help="The interview date (YYYY-MM-DD); without it, the plan in force.")
+@click.option("--target", type=float, default=0.9, show_default=True, help="Recall each card should have that day.")
+@click.option("--minutes-per-day", "minutes", type=float, default=20.0, show_default=True, help="Daily budget.")
+@click.option("--deck", metavar="NAME", help="Plan one deck only.")
+@click.option("--accept", is_flag=True, help="Store the plan without asking.")
+@click.option("--simulate", is_flag=True, help="Compare the plan with plain FSRS and a greedy baseline; store nothing.")
+@click.option("--runs", type=click.IntRange(1, 10_000), default=20, show_default=True, help="Simulated learners.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the simulation.")
+@click.option("--cancel", is_flag=True, help="Drop the plan in force.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan (or the comparison) as JSON.")
+@click.pass_obj
+def prepare_command(obj: Context, on_date: str | None, target: float, minutes: float, deck: str | None, accept: bool,
+                    simulate: bool, runs: int, seed: int, cancel: bool, as_json: bool) -> None:
+    """Plan reviews so that every card is above a target recall on an interview date.
+
+    Shows the plan day by day; --accept (or answering yes) stores it, and the
+    daily review then serves its cards first until the date.
+    """
+    from trainer.prepare_view import run_prepare
+
+    on = _parse_date(on_date) if on_date else None
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    sys.exit(run_prepare(
+        obj.db_path, obj.settings(), now_utc(), on=on, target=target, minutes=minutes, deck=deck, accept=accept,
+        simulate=simulate, as_json=as_json, runs=runs, seed=seed, cancel=cancel,
+        confirm=lambda: interactive and click.confirm("Follow this plan?", default=False),
+    ))
+
+
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -232,8 +262,37 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, source_factory=None) -> None:
+@cli.command()
+@click.option("--deck", metavar="NAME", help="Practise one deck.")
+@click.option("--section", metavar="TEXT", help="Cards whose section (headings) contains TEXT.")
+@click.option("--search", metavar="TEXT", help="Cards whose prompt or answer contains TEXT.")
+@click.option("--weakest", type=click.IntRange(1), metavar="N", help="The N studied cards with the lowest recall now.")
+@click.option("--below", type=float, metavar="R", help="Studied cards whose recall on --on DATE is below R.")
+@click.option("--on", "on_date", metavar="DATE", help="The date for --below (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="At most N cards.")
+@click.pass_obj
+def practice(obj: Context, deck: str | None, section: str | None, search: str | None, weakest: int | None,
+             below: float | None, on_date: str | None, limit: int | None) -> None:
+    """Practise cards without touching their schedule (answers are kept apart, never replayed)."""
+    from trainer.practice import PracticeSession, Selection, select_cards
+    from trainer.store.cards import resolve_deck
+
+    on = _parse_date(on_date) if on_date else None
+    settings = obj.settings()
+
+    def source(store):
+        selection = Selection(resolve_deck(store, deck), section, search, weakest, below, on, limit)
+        keys = select_cards(store, settings, now_utc(), selection)
+        return PracticeSession(store, settings, keys, deck=selection.deck, tz=settings.zone)
+
+    with obj.open(settings=settings) as store:
+        source(store)  # a selection that cannot work is said now, terminal or not
+    _open_app(obj, deck=deck, straight_to_review=True, source=source)
+
+
+def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, source=None) -> None:
     from trainer.first_run import sync_bundled_decks
+    from trainer.prepare import refit
     from trainer.session import resolve_deck
 
     from trainer import sync
@@ -248,6 +307,12 @@ def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, sourc
             click.echo(news, err=True)
             greeting = f"{greeting}\n{news}" if greeting else news
         resolve_deck(store, deck)  # an unknown deck is an error, terminal or not
+        # An interview plan in force is fitted again once a study day, from the memory the answers left.
+        plan = refit(store, settings, now_utc())
+    if plan is not None:
+        today = len(plan.fit.by_day.get(plan.first_day, []))
+        note = f"Your plan for {plan.on.isoformat()}: {today} cards today, fitted to what you remembered."
+        greeting = f"{greeting}\n{note}" if greeting else note
     if not has_terminal():
         click.echo(
             "trainer needs a terminal to show the review; its output is not one (redirected to a file or a pipe). "
@@ -258,7 +323,7 @@ def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, sourc
     from trainer.tui.app import run_app
 
     code = run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting,
-                   source_factory=source_factory)
+                   source=source)
     if code:
         sys.exit(code)
 

@@ -126,6 +126,8 @@ class Settings:
     space_answers_good: bool = True
     # A Textual theme (Ctrl+P lists them); empty: the default. Remembered when chosen in the app.
     theme: str = ""
+    # A card in review missed in `trainer practice` is made due today (a logged event in the review log).
+    practice_misses_due_today: bool = False
     # Fitted by `trainer optimize`; empty means FSRS's defaults.
     parameters: tuple[float, ...] = ()
     parameters_fitted_at: str = ""
@@ -158,8 +160,9 @@ class Settings:
         for key, allowed in (("new_card_order", ("mixed", "deck")), ("leech_action", ("tag", "suspend"))):
             if getattr(self, key) not in allowed:
                 raise ConfigError(f"{key}: must be one of {', '.join(repr(a) for a in allowed)}, got {getattr(self, key)!r}")
-        if not isinstance(self.space_answers_good, bool):
-            raise ConfigError(f"space_answers_good: must be true or false, got {self.space_answers_good!r}")
+        for key in ("space_answers_good", "practice_misses_due_today"):
+            if not isinstance(getattr(self, key), bool):
+                raise ConfigError(f"{key}: must be true or false, got {getattr(self, key)!r}")
         if not isinstance(self.theme, str):
             raise ConfigError(f'theme: must be a theme name like "nord", got {self.theme!r}')
         if not isinstance(self.timezone, str):

@@ -253,6 +253,7 @@ def _import(
     # The same card in two files is an error in the later file.
     owner: dict[str, tuple[str, int]] = {}
     good: list[_Loaded] = []
+    held: set[str] = set()  # cards of a file refused for a clash: still written there, so not retired
     for item in loaded:
         clashes = []
         for card in item.cards:
@@ -264,11 +265,12 @@ def _import(
         if clashes:
             item.report.errors.extend(clashes)
             item.report.warnings.clear()
+            held.update(card.key for card in item.cards)
             continue
         for card in item.cards:
             owner[card.key] = (item.shown, card.line)
         good.append(item)
-    claimed_keys = set(owner)
+    claimed_keys = set(owner) | held
 
     by_path: dict[str, list[str]] = {}
     for key, old in existing.items():

@@ -247,6 +247,60 @@ def m005_drill_answers(db):
 
 
 @migrations()
+def m006_practice_and_plans(db):
+    """Practice answers, kept apart from the review log; interview-day plans.
+
+    A practice answer never touches a card's schedule and is never
+    replayed: it has its own table, so `trainer check`, replay and every
+    statistic of the log stay as they were. A plan lists which card to
+    review on which study day (trainer.days.StudyCalendar numbers) before
+    its date; the daily queue reads the day's rows (trainer.today).
+    """
+    db.execute(
+        """
+        CREATE TABLE practice (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards (id),
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            at INTEGER NOT NULL,
+            duration_ms INTEGER
+        )
+        """
+    )
+    db.execute("CREATE INDEX practice_at ON practice (at)")
+    db.execute("CREATE INDEX practice_card ON practice (card_id)")
+    db.execute(
+        """
+        CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            on_day INTEGER NOT NULL,
+            target REAL NOT NULL,
+            minutes REAL NOT NULL,
+            deck TEXT,
+            price REAL NOT NULL,
+            created_at INTEGER NOT NULL,
+            fitted_day INTEGER NOT NULL,
+            expected REAL NOT NULL,
+            unplanned REAL NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE plan_reviews (
+            plan_id INTEGER NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+            day INTEGER NOT NULL,
+            card_id INTEGER NOT NULL REFERENCES cards (id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (plan_id, day, card_id)
+        ) WITHOUT ROWID
+        """
+    )
+    # "Is this card in today's plan?" for the review screen, and a card's plan rows.
+    db.execute("CREATE INDEX plan_reviews_card ON plan_reviews (card_id, day)")
+
+
+@migrations()
 def m007_followed_paths(db):
     # The files and folders the user imported: a bare `trainer import` and the
     # app's start import them again, so the cards stay in step with the files.
@@ -265,5 +319,6 @@ KNOWN_MIGRATIONS = (
     "m003_new_card_order_index",
     "m004_compact_log",
     "m005_drill_answers",
+    "m006_practice_and_plans",
     "m007_followed_paths",
 )

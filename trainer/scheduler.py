@@ -289,3 +289,86 @@ class _Answer:
             reps=self.memory.reps + 1,
             lapses=self.memory.lapses + int(lapsed),
         )
+
+
+class MemoryMath:
+    """FSRS's own formulas on bare numbers, for planners that try thousands of what-ifs.
+
+    `Scheduler.review` costs about 20 microseconds (it builds fsrs cards and
+    datetimes); a planner weighing every card on every day before an
+    interview needs the same transitions at a microsecond. These are
+    fsrs's formulas (its scheduler's _short_term_stability, _next_stability
+    and _next_difficulty, written out with the parameters in locals), applied
+    the way review_card applies them: study days elapsed, learning and
+    relearning steps answered Good the same day. tests/test_prepare.py checks
+    them against `Scheduler.review` on every state and rating.
+    """
+
+    def __init__(self, scheduler: Scheduler):
+        self._f = scheduler._fsrs
+        w = self.w = tuple(float(x) for x in scheduler._fsrs.parameters)
+        self.decay = scheduler._decay
+        self.factor = scheduler._factor
+        self.learning_steps = len(scheduler.settings.learning_steps)
+        self.relearning_steps = len(scheduler.settings.relearning_steps)
+        self._recall_gain = math.exp(w[8])
+        self._forget_cap = math.exp(w[17] * w[18])
+        self._easy_difficulty = w[4] - math.exp(w[5] * 3) + 1  # fsrs's _initial_difficulty(Easy), unclamped
+        self._short_gain = {int(r): math.exp(w[17] * (int(r) - 3 + w[18])) for r in Rating}
+        self._min_stability = fsrs.scheduler.STABILITY_MIN
+
+    def recall(self, stability: float, days: float) -> float:
+        """Predicted recall `days` study days after the last review."""
+        return (1 + self.factor * max(days, 0) / stability) ** self.decay
+
+    def difficulty_after(self, difficulty: float, rating: Rating) -> float:
+        w = self.w
+        damped = difficulty + (10.0 - difficulty) * (-(w[6] * (int(rating) - 3))) / 9.0
+        return min(max(w[7] * self._easy_difficulty + (1 - w[7]) * damped, 1.0), 10.0)
+
+    def review(self, stability: float, difficulty: float, days: int, rating: Rating) -> tuple[float, float]:
+        """(stability, difficulty) after answering a card in review `days` study days after its last review."""
+        w, r = self.w, int(rating)
+        if days < 1:
+            gain = self._short_gain[r] * stability ** -w[19]
+            if r > 1:
+                gain = max(gain, 1.0)
+            after = stability * gain
+        else:
+            recall = (1 + self.factor * days / stability) ** self.decay
+            if r == 1:
+                long_term = w[11] * difficulty ** -w[12] * ((stability + 1) ** w[13] - 1)
+                after = min(long_term * math.exp((1 - recall) * w[14]), stability / self._forget_cap)
+            else:
+                bonus = w[15] if r == 2 else w[16] if r == 4 else 1.0
+                after = stability * (1 + self._recall_gain * (11 - difficulty) * stability ** -w[9]
+                                     * (math.exp((1 - recall) * w[10]) - 1) * bonus)
+        return max(after, self._min_stability), self.difficulty_after(difficulty, rating)
+
+    def lapse(self, stability: float, difficulty: float, days: int) -> tuple[float, float]:
+        """(stability, difficulty) after Again on a card in review, then Good on each relearning step that day."""
+        stability, difficulty = self.review(stability, difficulty, days, Rating.AGAIN)
+        for _ in range(self.relearning_steps):
+            stability, difficulty = self.review(stability, difficulty, 0, Rating.GOOD)
+        return stability, difficulty
+
+    def learn(self, first: Rating) -> tuple[float, float, int]:
+        """(stability, difficulty, answers) of a new card: `first`, then Good on each learning step that day."""
+        f = self._f
+        stability = f._initial_stability(rating=_RATINGS[first])
+        difficulty = f._initial_difficulty(rating=_RATINGS[first], clamp=True)
+        steps = self.learning_steps
+        if first == Rating.EASY or not steps:
+            return stability, difficulty, 1
+        # fsrs's steps: Again goes back to the first, Hard stays, Good moves one on; past the last, review.
+        step = 1 if first == Rating.GOOD else 0
+        answers = 1
+        while step < steps:
+            stability, difficulty = self.review(stability, difficulty, 0, Rating.GOOD)
+            answers += 1
+            step += 1
+        return stability, difficulty, answers
+
+    def relearn_answers(self) -> int:
+        """Answers a lapse costs beyond the Again itself."""
+        return self.relearning_steps

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Callable
 
 from trainer import history, today
@@ -21,6 +21,7 @@ from trainer.model import Card, DrillAnswer, EventKind, Rating, Status
 from trainer.scheduler import Scheduler
 from trainer.store import Store
 from trainer.store import cards as card_table
+from trainer.store import plans as plans_table
 from trainer.store import queue as queue_table
 from trainer.store.cards import resolve_deck  # noqa: F401  (callers find it here)
 from trainer.store.queue import QueueItem
@@ -115,6 +116,7 @@ class Session:
         self._kept: today.Kept | None = None
         self.last_clock_went_back = False
         self.on_rebuild: Callable[[], None] | None = None  # for tests and benchmarks
+        self.plan_day: int | None = None  # the study day of the queue last built
 
     # -- the queue -----------------------------------------------------------
     def _stamp(self) -> tuple[int, int]:
@@ -127,9 +129,11 @@ class Session:
             if self.on_rebuild:
                 self.on_rebuild()
             start, end = self.calendar.bounds_ms(now_ms)
+            self.plan_day = self.calendar.day(now_ms)
             kept = self._kept = today.build(
                 self.store, self.deck, start, end, now_ms, self.settings.new_per_day,
                 self.settings.reviews_per_day, self.settings.new_card_order == "mixed", self._stamp(),
+                plan_day=self.plan_day,
             )
         return kept
 
@@ -153,6 +157,17 @@ class Session:
 
     def next_card(self, now: datetime) -> Card | None:
         return self.peek(now)[0]
+
+    def plan_date_for(self, card: Card, now: datetime | None = None) -> date | None:
+        """The date of the interview plan that serves this card today (the screen says "for DATE"), or None.
+
+        Today is `now`'s study day, or without it the day of the queue last drawn.
+        """
+        day = self.calendar.day_of(now) if now is not None else self.plan_day
+        if day is None:
+            return None
+        on_day = plans_table.plan_day_of(self.store, card.id, day)
+        return None if on_day is None else self.calendar.date(on_day)
 
     def is_early(self, card: Card, now: datetime) -> bool:
         """True when a learning card is shown before its due time (learn-ahead)."""
@@ -257,10 +272,12 @@ class Session:
         if memory.state in ("learning", "relearning") and to_ms(memory.due) < kept.end:
             kept.put_learning(item._replace(state=memory.state, due=to_ms(memory.due), stability=memory.stability,
                                             last_review=to_ms(memory.last_review)))
-        if item.kind == "drill" and recorded.state_before == "new":
-            # Its follow-ups come right after a drill's first answer (they were held back till now).
-            kept.follow.extend(queue_table.followups_of(self.store, [card.key], now_ms, self.deck))
         kept.seen = self._stamp()
+        if item.kind == "drill" and recorded.state_before == "new":
+            # Its follow-ups come right after a drill's first answer (they were held back till now),
+            # and its follow-ups' answers stop counting as new cards of their own (an undone drill's
+            # follow-up answered meanwhile did): rare enough to build the queue afresh.
+            self._kept = None
 
     # -- the other actions, and undo ------------------------------------------
     def suspend(self, card: Card, now: datetime) -> None:

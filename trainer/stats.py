@@ -13,10 +13,12 @@ from dataclasses import asdict
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from trainer.config import Settings
-from trainer.days import StudyCalendar, day_start, study_day, to_ms, to_utc_text
+from trainer.days import EPOCH, StudyCalendar, day_start, study_day, to_ms, to_utc_text
 from trainer.errors import TrainerError
 from trainer.scheduler import Scheduler
 from trainer.store import Store
+from trainer.store import plans as plans_table
+from trainer.store import practice as practice_table
 from trainer.store import stats_queries as q
 from trainer.store.cards import resolve_deck
 from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
@@ -36,6 +38,8 @@ from trainer.stats_model import (  # noqa: F401  (re-exported: the report types)
     LeechCard,
     Leeches,
     Parameters,
+    PlanReadiness,
+    Practice,
     StatsReport,
     DrillWeek,
 )
@@ -98,14 +102,18 @@ def compute_stats(
     """Every figure of `trainer stats`, for one deck or all of them."""
     deck = resolve_deck(store, deck)
     calendar = _Days(now, settings, tz)
-    on = on or calendar.today + timedelta(days=READY_IN_DAYS)
+    plan = plans_table.in_force(store, StudyCalendar(settings.day_starts_at, tz).day_of(now))
+    if plan is not None and plan.deck != deck:
+        plan = None  # a plan for other cards says nothing of these
+    # With a plan in force, readiness is for its date unless another is asked for.
+    on = on or (EPOCH + timedelta(days=plan.on_day) if plan else calendar.today + timedelta(days=READY_IN_DAYS))
     if on < calendar.today:
         raise TrainerError(f"--on: {on.isoformat()} is in the past; give today or a later date")
     reviews_ever = q.review_count(store, deck)
     activity = _activity(store, calendar, days, deck)
     counts = q.card_categories(store, deck)
     per_deck = {name: CardCounts(**found, total=sum(found.values())) for name, found in counts.items()}
-    memory, ranked = _memory(store, settings, now, on, tz, deck)
+    memory, ranked = _memory(store, settings, now, on, tz, deck, plan)
     return StatsReport(
         generated_at=to_utc_text(now),
         deck=deck,
@@ -124,6 +132,7 @@ def compute_stats(
         parameters=_parameters(settings),
         drills=_drills(store, calendar, deck),
         leeches=_leeches(store, settings, deck),
+        practice=_practice(store, calendar, deck),
     )
 
 
@@ -217,7 +226,7 @@ def interview_moment(on: date, now: datetime, tz: tzinfo | None) -> datetime:
     return max(now, local.astimezone(timezone.utc))
 
 
-def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int, float, str]]]:
+def _memory(store, settings, now, on, tz, deck, plan=None) -> tuple[Memory, list[tuple[int, float, str]]]:
     """Recall of studied cards now and on the interview day if nothing more is studied.
 
     New cards have no memory to forget: they are left out of the averages and
@@ -268,6 +277,7 @@ def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int,
         total=total,
         stability=_bins(stability_bins, STABILITY_EDGES, "d"),
         difficulty=_bins(difficulty_bins, difficulty_edges, ""),
+        plan=_plan_readiness(store, plan, on, sum(active.values()), calendar, day_sql, that_day, scheduler, deck),
     )
     return memory, ranked
 
@@ -275,6 +285,23 @@ def _memory(store, settings, now, on, tz, deck) -> tuple[Memory, list[tuple[int,
 def _bins(counts: list[int], edges: tuple, unit: str) -> list[Bin]:
     labels = [f"<{edges[0]}{unit}"] + [f"{a}-{b}{unit}" for a, b in zip(edges, edges[1:])] + [f">={edges[-1]}{unit}"]
     return [Bin(label, n) for label, n in zip(labels, counts)]
+
+
+def _plan_readiness(store, plan, on: date, cards: int, calendar: StudyCalendar, day_sql: str, that_day: int,
+                    scheduler: Scheduler, deck: str | None) -> PlanReadiness | None:
+    """The plan's expected figure beside the unplanned one, when the plan is for this date."""
+    if plan is None or calendar.number(on) != plan.on_day:
+        return None
+    # Recall at or above the target is elapsed / S at or below where the curve crosses it.
+    ratio = (plan.target ** (1 / scheduler._decay) - 1) / scheduler._factor
+    unplanned = q.recalled_at_least(store, day_sql, that_day, ratio, deck)
+    return PlanReadiness(plan.target, cards, unplanned, plan.expected, calendar.date(plan.fitted_day).isoformat())
+
+
+def _practice(store: Store, calendar: _Days, deck: str | None) -> Practice:
+    today = practice_table.counts(store, *calendar.span(calendar.today, 1), deck)
+    month = practice_table.counts(store, *calendar.span(calendar.today - timedelta(days=29), 30), deck)
+    return Practice(today.answers, today.cards, today.again, month.answers, month.time_ms)
 
 
 def _histogram(values: list[float], edges: tuple, unit: str) -> list[Bin]:

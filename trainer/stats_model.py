@@ -92,6 +92,17 @@ class Bin:
 
 
 @dataclass(frozen=True)
+class PlanReadiness:
+    """Cards at or above an interview plan's target on its date: as you are, and with the plan."""
+
+    target: float
+    cards: int  # active cards the plan covers
+    unplanned: int  # at or above the target on that day if nothing more is studied
+    expected: float  # expected with the plan, at its last fit (trainer prepare)
+    fitted_on: str  # the study day of that fit
+
+
+@dataclass(frozen=True)
 class Memory:
     on_date: str
     on_moment: str
@@ -99,6 +110,18 @@ class Memory:
     total: DeckMemory
     stability: list[Bin]
     difficulty: list[Bin]
+    plan: PlanReadiness | None = None  # when an interview plan for on_date is in force
+
+
+@dataclass(frozen=True)
+class Practice:
+    """Practice answers (trainer practice): kept apart from the review log and from every figure above."""
+
+    today: int
+    today_cards: int
+    today_again: int
+    last_30_days: int
+    time_ms_30_days: int
 
 
 @dataclass(frozen=True)
@@ -179,3 +202,4 @@ class StatsReport:
     parameters: Parameters
     drills: list[DrillWeek] = field(default_factory=list)
     leeches: Leeches = field(default_factory=Leeches)
+    practice: Practice | None = None

@@ -78,6 +78,7 @@ def render_report(report: StatsReport) -> list[RenderableType]:
         _hardest(report),
         _leeches(report),
         *([_drills(report)] if report.drills else []),
+        _practice(report),
         _parameters(report),
     ]
 
@@ -208,10 +209,19 @@ def _memory(report: StatsReport) -> Group:
             percent(d.recall_on),
             f"{d.expected_known_on:.0f} of {d.active}",
         )
-    return Group(
+    parts = [
         _heading("Memory, if nothing more is studied"),
         table,
         Text("recall averages studied cards; 'known' counts new cards as not known", style="dim"),
+    ]
+    if m.plan is not None:
+        p = m.plan
+        parts.append(Text(
+            f"At or above {p.target:.0%} on {m.on_date}: {p.unplanned} of {p.cards} cards as you are; "
+            f"{p.expected:.1f} expected with your plan (fitted {p.fitted_on})."
+        ))
+    return Group(
+        *parts,
         _distribution("Stability (days until recall falls to 90%)", m.stability),
         _distribution("Difficulty (1 easy to 10 hard)", m.difficulty),
     )
@@ -281,6 +291,16 @@ def _drills(report: StatsReport) -> Group:
                       percent(week.recalled))
     return Group(_heading("Drills: rubric scores by week"), table,
                  Text("rubric met: items ticked over items; time used: time taken over the drill's time", style="dim"))
+
+
+def _practice(report: StatsReport) -> Group:
+    p = report.practice
+    if p is None or not (p.today or p.last_30_days):
+        line = Text("none yet (`trainer practice`, or p on the decks screen; it never changes the schedule)")
+    else:
+        line = Text(f"today {p.today} answers on {p.today_cards} cards, Again {p.today_again}; "
+                    f"last 30 days {p.last_30_days} answers, {duration(p.time_ms_30_days)}.")
+    return Group(_heading("Practice (kept apart from the schedule and the figures above)"), line)
 
 
 def _parameters(report: StatsReport) -> Group:

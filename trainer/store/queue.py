@@ -132,22 +132,24 @@ def new_cards_mixed(
             break
 
 
-def introduced_per_deck(store: Store, start: int, end: int, drills_today: Iterable[str]) -> dict[str, int]:
+def introduced_per_deck(store: Store, start: int, end: int, drills_today: Iterable[str],
+                        outside: Iterable[int] = ()) -> dict[str, int]:
     """deck -> answers given to new cards in [start, end).
 
     Answers, not cards: a card forgotten and answered again the same day has
     been introduced twice, as the day's new-card count says. The follow-ups
     of a drill introduced the same day are left out: they came with their
-    drill, outside the decks' turns.
+    drill, outside the decks' turns; so are the cards (ids) in `outside` (an
+    interview plan's: they too took no turn).
     """
-    drills = set(drills_today)
+    drills, skipped = set(drills_today), set(outside)
     sql = (
         "SELECT c.id, c.deck, CASE WHEN c.kind = 'followup' THEN json_extract(c.extra, '$.drill') END "
         "FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.at >= ? AND r.at < ? AND r.kind = 0 AND r.state = 0"
     )
     counts: dict[str, int] = {}
-    for _, deck, parent in store.conn.execute(sql, (start, end)):
-        if parent is None or parent not in drills:
+    for card_id, deck, parent in store.conn.execute(sql, (start, end)):
+        if (parent is None or parent not in drills) and card_id not in skipped:
             counts[deck] = counts.get(deck, 0) + 1
     return counts
 

@@ -234,6 +234,14 @@ def hardest(store: Store, day_sql: str, today: int, forgotten_ratio: float, coun
                                     "deck": deck}).fetchall()
 
 
+def recalled_at_least(store: Store, day_sql: str, on_day: int, ratio: float, deck: str | None) -> int:
+    """Studied cards whose recall on study day `on_day` is at least where elapsed / S equals `ratio`."""
+    where, _ = _deck_where(deck)
+    sql = (f"SELECT count(*) FROM cards WHERE {_STUDIED} {where.replace('?', ':deck')} "
+           f"AND max(:on_day - {day_sql}, 0) * 1.0 / stability <= :ratio")
+    return store.conn.execute(sql, {"on_day": on_day, "ratio": ratio, "deck": deck}).fetchone()[0]
+
+
 def oldest_review(store: Store) -> int | None:
     """The earliest answer in the log (reviews_at gives it at once): no card's last review is older."""
     return store.conn.execute("SELECT min(at) FROM reviews").fetchone()[0]

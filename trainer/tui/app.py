@@ -37,7 +37,7 @@ class TrainerApp(App):
         greeting: str | None = None,
         clock: Callable[[], datetime] = utc_now,
         tz: tzinfo | None = None,
-        source=None,
+        source: object | None = None,
     ):
         super().__init__()
         self.store = store
@@ -59,8 +59,10 @@ class TrainerApp(App):
         from trainer.tui.screens.review import ReviewScreen
 
         self.push_screen(DecksScreen())
-        if self._straight_to_review or self._source is not None:
-            self.push_screen(ReviewScreen(self._start_deck, self._source))
+        if self._source is not None:
+            self.push_screen(ReviewScreen(self._start_deck, session=self._source))
+        elif self._straight_to_review:
+            self.push_screen(ReviewScreen(self._start_deck))
         if self._greeting:
             self.notify(self._greeting, title="Welcome", timeout=8)
 
@@ -106,16 +108,20 @@ def run_app(
     deck: str | None = None,
     straight_to_review: bool = False,
     greeting: str | None = None,
-    source_factory=None,
+    source: Callable[[Store], object] | None = None,
 ) -> int:
-    """Open the database and run the app until the user quits; returns the exit code."""
+    """Open the database and run the app until the user quits; returns the exit code.
+
+    `source`, given the open store, makes what the first review screen draws
+    from instead of today's queue (a practice run); its errors stop here,
+    before the screen opens.
+    """
     from trainer.history import open_current
     from trainer.session import resolve_deck
 
     with open_current(db_path, settings) as store:
         deck = resolve_deck(store, deck)
-        source = source_factory(store) if source_factory else None
         app = TrainerApp(store, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting,
-                         tz=settings.zone, source=source)
+                         tz=settings.zone, source=source(store) if source is not None else None)
         app.run()
         return app.return_code or 0

@@ -22,10 +22,11 @@ class DecksScreen(Screen):
     BINDINGS = [
         Binding("enter", "review_selected", "Review deck", show=True),
         Binding("a", "review_all", "Review all"),
+        Binding("p", "practice", "Practice"),
         Binding("t", "stats", "Stats"),
         Binding("j", "move(1)", "Down", show=False),
         Binding("k", "move(-1)", "Up", show=False),
-        Binding("slash", "browse(True)", "Search cards"),
+        Binding("slash", "browse(True)", "Search cards", show=False),
         Binding("b", "browse(False)", "Browse"),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "app.quit", "Quit"),
@@ -40,7 +41,7 @@ class DecksScreen(Screen):
         yield Header(show_clock=False)
         yield Static("", id="decks-intro")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # at 80 columns "q Quit" matters more; Ctrl+P still works
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -92,7 +93,7 @@ class DecksScreen(Screen):
             Text.assemble(
                 f"Today: {queue.new} new · {queue.learning} learning · {queue.review} due",
                 "" if due_anything else "  —  all done for now",
-                ("\nEnter reviews the selected deck · a reviews all decks · t shows your stats", "dim"),
+                ("\nEnter: review · a: all decks · p: practise · t: stats · /: find · Ctrl+P: more", "dim"),
             )
         )
         # New and Due are each deck's share of today's queue, so the column adds
@@ -156,6 +157,24 @@ class DecksScreen(Screen):
         from trainer.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(None))
+
+    def action_practice(self) -> None:
+        """Practise the selected deck (or all): its cards in deck order, nothing scheduled."""
+        from trainer.errors import TrainerError
+        from trainer.practice import PracticeSession, Selection, select_cards
+        from trainer.tui.screens.review import ReviewScreen
+
+        if not self.query_one(DataTable).row_count:
+            self.notify("Import a deck first: trainer import PATH", severity="warning")
+            return
+        deck, app = self._selected_deck(), self.app
+        try:
+            keys = select_cards(app.store, app.settings, app.clock(), Selection(deck=deck))
+        except TrainerError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.app.push_screen(ReviewScreen(deck, session=PracticeSession(app.store, app.settings, keys, deck=deck,
+                                                                        tz=app.tz)))
 
     def action_stats(self) -> None:
         from trainer.tui.screens.stats import StatsScreen

@@ -14,7 +14,7 @@ KEYS = {
     "Decks screen": [
         ("Enter", "review the selected deck"),
         ("a", "review all decks"),
-        ("p", "practise the selected deck (no effect on the schedule)"),
+        ("p", "practise the selected deck (nothing scheduled, answers kept apart)"),
         ("/ or b", "browse and search every card"),
         ("t", "statistics"),
         ("j k / ↓ ↑", "move"),

@@ -334,7 +334,8 @@ class ReviewScreen(GuardedWrites, Screen):
         card = self.card
         ok, _ = self.write("Bury", lambda: self.session.bury(card, self.app.clock()))
         if ok:
-            self.notify("Card buried until tomorrow. u undoes.", timeout=3)
+            self.notify("Skipped in this practice run. u undoes." if self.practice
+                        else "Card buried until tomorrow. u undoes.", timeout=3)
             await self.show_next()
 
     async def action_edit(self) -> None:
