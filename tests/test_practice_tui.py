@@ -88,3 +88,23 @@ async def test_a_practice_run_on_the_review_screen_shows_no_intervals_and_leaves
     assert store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == before
     assert store.conn.execute("SELECT key, state, due FROM cards ORDER BY key").fetchall() == cards_before
     assert store.conn.execute("SELECT count(*) FROM practice").fetchone()[0] == 7
+
+
+async def test_p_in_the_browser_practises_the_marked_cards(store):
+    from trainer.tui.screens.browser import BrowserScreen
+    from trainer.tui.screens.review import ReviewScreen
+
+    app = TrainerApp(store, Settings(fuzz=False), clock=Clock(T0))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        await pilot.press("x", "j", "x")  # mark the first and third cards
+        marked = browser.browse.keys(browser.table.selected_indexes())
+        await pilot.press("p")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and review.practice
+        assert [item.key for item in review.session.queue(T0).cards] == marked and len(marked) == 2

@@ -43,6 +43,9 @@ def _shown_path(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
+PRACTICE_AT_MOST = 200  # a practice run from the browser: more than a sitting's worth is never meant
+
+
 class BrowserScreen(GuardedWrites, Screen):
     CSS_PATH = str(Path(__file__).resolve().parent.parent / "browser.tcss")
     BINDINGS = [
@@ -53,6 +56,7 @@ class BrowserScreen(GuardedWrites, Screen):
         Binding("f", "forget", "Forget"),
         Binding("d", "set_due", "Due"),
         Binding("e", "edit", "Edit", show=False),
+        Binding("p", "practice", "Practise", show=False),
         Binding("o", "sort(1)", "Sort", show=False),
         Binding("O", "sort(-1)", "Sort back", show=False),
         Binding("r", "reverse", "Reverse", show=False),
@@ -296,6 +300,22 @@ class BrowserScreen(GuardedWrites, Screen):
         self.notify(f"Undone: {result.action.replace('-', ' ')} ({restored} card{'' if restored == 1 else 's'}).",
                     timeout=3)
         self.table.redraw()
+
+    def action_practice(self) -> None:
+        """Practise the marked cards, else the cards found (the first PRACTICE_AT_MOST): nothing is scheduled."""
+        from trainer.practice import PracticeSession
+        from trainer.tui.screens.review import ReviewScreen
+
+        if self.browse is None or not self.browse.total:
+            return
+        table, app = self.table, self.app
+        indexes = [i for i, card_id in enumerate(self.browse.ids) if card_id in table.marked] if table.marked \
+            else range(min(self.browse.total, PRACTICE_AT_MOST))
+        keys = self.browse.keys(indexes)
+        if not table.marked and self.browse.total > PRACTICE_AT_MOST:
+            self.notify(f"Practising the first {PRACTICE_AT_MOST:,} of {self.browse.total:,} cards found "
+                        "(mark cards to choose).", timeout=6)
+        app.push_screen(ReviewScreen(None, session=PracticeSession(app.store, app.settings, keys, tz=app.tz)))
 
     def action_mark_all(self) -> None:
         table = self.table

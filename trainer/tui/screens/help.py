@@ -39,6 +39,7 @@ KEYS = {
         ("s b f d", "suspend/unsuspend, bury/unbury, forget, set due"),
         ("i or Enter", "card info"),
         ("e", "edit the card's file at its line"),
+        ("p", "practise the marked cards, else those found"),
         ("o O r", "sort by the next/previous column, reverse"),
         ("u / Ctrl+Z", "undo the browser's last action"),
     ],

@@ -96,6 +96,7 @@ Browser (docs/browse.md has every search term)
   s  b         suspend / unsuspend, bury / unbury
   f  d         forget (back to new, history kept), set a due date
   e            edit the card's file in $EDITOR, then re-import it
+  p            practise the marked cards, else those found (no effect on the schedule)
   o O r        sort by the next / previous column, reverse (or click a title)
   u, ctrl+z    undo the browser's last action
   R            run the search again (cards that stopped matching go)
