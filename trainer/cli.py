@@ -298,6 +298,7 @@ def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, sourc
     from trainer import sync
 
     settings = obj.settings()
+    # One connection from start to quit: each open and close of the database costs a commit.
     with obj.open(settings=settings) as store:
         greeting = sync_bundled_decks(store, now_utc())
         # The decks you follow, in step with their files (nothing said when nothing changed).
@@ -309,21 +310,21 @@ def _open_app(obj: Context, *, deck: str | None, straight_to_review: bool, sourc
         resolve_deck(store, deck)  # an unknown deck is an error, terminal or not
         # An interview plan in force is fitted again once a study day, from the memory the answers left.
         plan = refit(store, settings, now_utc())
-    if plan is not None:
-        today = len(plan.fit.by_day.get(plan.first_day, []))
-        note = f"Your plan for {plan.on.isoformat()}: {today} cards today, fitted to what you remembered."
-        greeting = f"{greeting}\n{note}" if greeting else note
-    if not has_terminal():
-        click.echo(
-            "trainer needs a terminal to show the review; its output is not one (redirected to a file or a pipe). "
-            "For scripts use `trainer stats`, `trainer import` or `trainer check`.",
-            err=True,
-        )
-        sys.exit(2)
-    from trainer.tui.app import run_app
+        if plan is not None:
+            today = len(plan.fit.by_day.get(plan.first_day, []))
+            note = f"Your plan for {plan.on.isoformat()}: {today} cards today, fitted to what you remembered."
+            greeting = f"{greeting}\n{note}" if greeting else note
+        if not has_terminal():
+            click.echo(
+                "trainer needs a terminal to show the review; its output is not one (redirected to a file or a "
+                "pipe). For scripts use `trainer stats`, `trainer import` or `trainer check`.",
+                err=True,
+            )
+            sys.exit(2)
+        from trainer.tui.app import run_app
 
-    code = run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting,
-                   source=source)
+        code = run_app(obj.db_path, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting,
+                       source=source, store=store)
     if code:
         sys.exit(code)
 

@@ -8,11 +8,14 @@ from pathlib import Path
 from trainer.config import bundled_decks_dir
 from trainer.importer import import_paths
 from trainer.store import Store
-from trainer.store.cards import card_count, decks_by_path
+from trainer.store.cards import card_count
 
 
 def _has_bundled_decks(store: Store, folder: Path) -> bool:
-    return any(Path(path).is_relative_to(folder) for path in decks_by_path(store))
+    # Paths below the folder sort between "folder/" and "folder0" ('0' follows '/'): one index probe.
+    row = store.conn.execute("SELECT 1 FROM decks WHERE path > ? AND path < ? LIMIT 1",
+                             (f"{folder}/", f"{folder}0")).fetchone()
+    return row is not None
 
 
 def sync_bundled_decks(store: Store, now: datetime) -> str | None:

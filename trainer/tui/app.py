@@ -109,17 +109,20 @@ def run_app(
     straight_to_review: bool = False,
     greeting: str | None = None,
     source: Callable[[Store], object] | None = None,
+    store: Store | None = None,
 ) -> int:
-    """Open the database and run the app until the user quits; returns the exit code.
+    """Run the app on `store` (or on the database at `db_path`, opened here) until the user quits.
 
-    `source`, given the open store, makes what the first review screen draws
-    from instead of today's queue (a practice run); its errors stop here,
-    before the screen opens.
+    Returns the exit code. `source`, given the open store, makes what the
+    first review screen draws from instead of today's queue (a practice run);
+    its errors stop here, before the screen opens.
     """
+    from contextlib import nullcontext
+
     from trainer.history import open_current
     from trainer.session import resolve_deck
 
-    with open_current(db_path, settings) as store:
+    with (nullcontext(store) if store is not None else open_current(db_path, settings)) as store:
         deck = resolve_deck(store, deck)
         app = TrainerApp(store, settings, deck=deck, straight_to_review=straight_to_review, greeting=greeting,
                          tz=settings.zone, source=source(store) if source is not None else None)
