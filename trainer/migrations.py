@@ -313,6 +313,16 @@ def m007_followed_paths(db):
     )
 
 
+@migrations()
+def m008_stats_indexes(db):
+    # Lapsed cards, most lapses first, for the hardest cards and the leeches
+    # (partial: a card that never lapsed costs nothing).
+    db.execute("CREATE INDEX cards_lapsed ON cards (lapses) WHERE lapses > 0")
+    # The few events that are not answers (forget, set due), so counting the
+    # answers is counting every event less these.
+    db.execute("CREATE INDEX reviews_events ON reviews (card_id) WHERE kind != 0")
+
+
 KNOWN_MIGRATIONS = (
     "m001_initial",
     "m002_review_prediction_indexes",
@@ -321,4 +331,5 @@ KNOWN_MIGRATIONS = (
     "m005_drill_answers",
     "m006_practice_and_plans",
     "m007_followed_paths",
+    "m008_stats_indexes",
 )

@@ -111,9 +111,8 @@ def compute_stats(
         raise TrainerError(f"--on: {on.isoformat()} is in the past; give today or a later date")
     reviews_ever = q.review_count(store, deck)
     activity = _activity(store, calendar, days, deck)
-    counts = q.card_categories(store, deck)
-    per_deck = {name: CardCounts(**found, total=sum(found.values())) for name, found in counts.items()}
-    memory, ranked = _memory(store, settings, now, on, tz, deck, plan)
+    memory, ranked, counts = _memory(store, settings, now, on, tz, deck, plan)
+    per_deck = {name: CardCounts(**found, total=sum(found.values())) for name, found in sorted(counts.items())}
     return StatsReport(
         generated_at=to_utc_text(now),
         deck=deck,
@@ -226,8 +225,11 @@ def interview_moment(on: date, now: datetime, tz: tzinfo | None) -> datetime:
     return max(now, local.astimezone(timezone.utc))
 
 
-def _memory(store, settings, now, on, tz, deck, plan=None) -> tuple[Memory, list[tuple[int, float, str]]]:
+def _memory(store, settings, now, on, tz, deck, plan=None
+            ) -> tuple[Memory, list[tuple[int, float, str]], dict[str, dict[str, int]]]:
     """Recall of studied cards now and on the interview day if nothing more is studied.
+
+    Also returns deck -> category -> cards: the same pass over the cards counts them.
 
     New cards have no memory to forget: they are left out of the averages and
     counted as 0 in `expected_known` (cards you would recall), so an unstarted
@@ -248,15 +250,22 @@ def _memory(store, settings, now, on, tz, deck, plan=None) -> tuple[Memory, list
     sums: dict[str, list] = {}
     stability_bins = [0] * (len(STABILITY_EDGES) + 1)
     difficulty_bins = [0] * (len(difficulty_edges) + 1)
-    for name, sb, db, n, r_now, r_on in q.memory_per_deck(store, day_sql, today, that_day, factor, decay,
-                                                          STABILITY_EDGES, difficulty_edges, deck):
+    counts: dict[str, dict[str, int]] = {}
+    active: dict[str, int] = {}
+    for name, category, sb, db, n, r_now, r_on in q.card_summary(store, day_sql, today, that_day, factor, decay,
+                                                                 STABILITY_EDGES, difficulty_edges, deck):
+        found = counts.setdefault(name, {})
+        found[category] = found.get(category, 0) + n
+        if category not in ("retired", "suspended"):
+            active[name] = active.get(name, 0) + n
+        if sb < 0:
+            continue  # no memory yet (new), or set aside
         acc = sums.setdefault(name, [0, 0.0, 0.0])
         acc[0] += n
         acc[1] += r_now
         acc[2] += r_on
         stability_bins[sb] += n
         difficulty_bins[db] += n
-    active = q.active_cards_per_deck(store, deck)
 
     def summary(name: str, studied: int, total_now: float, total_on: float, cards: int) -> DeckMemory:
         return DeckMemory(name, cards, studied, _rate(total_now, studied), _rate(total_on, studied), total_now, total_on)
@@ -279,7 +288,7 @@ def _memory(store, settings, now, on, tz, deck, plan=None) -> tuple[Memory, list
         difficulty=_bins(difficulty_bins, difficulty_edges, ""),
         plan=_plan_readiness(store, plan, on, sum(active.values()), calendar, day_sql, that_day, scheduler, deck),
     )
-    return memory, ranked
+    return memory, ranked, counts
 
 
 def _bins(counts: list[int], edges: tuple, unit: str) -> list[Bin]:

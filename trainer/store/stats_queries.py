@@ -31,13 +31,41 @@ def _review_in_deck(deck: str | None) -> tuple[str, tuple]:
     return "AND +r.card_id IN (SELECT id FROM cards WHERE deck = ?)", (deck,)
 
 
+# An answer read through reviews_at costs a jump into the table; reading the
+# table in id order costs about a twentieth of that per row.
+_JUMP_COST = 20
+
+
+def _window(store: Store, start: int, end: int) -> tuple[str, tuple]:
+    """A condition on reviews `r` keeping the answers in [start, end), read the cheaper way.
+
+    A short window is read through reviews_at. A long one (the 84 days of
+    activity hold tens of thousands of answers) is cheaper read from the
+    table in id order, from the first id in the window: ids follow time
+    (answers are appended), so little outside the window is read, and a log
+    whose ids do not follow time costs one sequential scan at worst. Both
+    give exactly the same rows: the window is always checked on `at`.
+    """
+    inside, first, last = store.conn.execute(
+        # INDEXED BY: left to itself, SQLite finds min(id) by walking ids until one is in the window.
+        "SELECT (SELECT count(*) FROM reviews WHERE at >= :start AND at < :end), "
+        "(SELECT min(id) FROM reviews INDEXED BY reviews_at WHERE at >= :start), (SELECT max(id) FROM reviews)",
+        {"start": start, "end": end},
+    ).fetchone()
+    if inside and inside * _JUMP_COST > last - first + 1:
+        return "r.id >= ? AND +r.at >= ? AND +r.at < ?", (first, start, end)
+    return "r.at >= ? AND r.at < ?", (start, end)
+
+
 def _deck_where(deck: str | None, prefix: str = "AND") -> tuple[str, tuple]:
     return (f"{prefix} deck = ?", (deck,)) if deck is not None else ("", ())
 
 
 def review_count(store: Store, deck: str | None) -> int:
     if deck is None:
-        return store.conn.execute("SELECT count(*) FROM reviews WHERE kind = 0").fetchone()[0]
+        # Every event, off the smallest index, less the few that are not answers (reviews_events).
+        sql = "SELECT (SELECT count(*) FROM reviews) - (SELECT count(*) FROM reviews WHERE kind != 0)"
+        return store.conn.execute(sql).fetchone()[0]
     # The deck's cards first, then their reviews through reviews_card_at.
     sql = "SELECT count(*) FROM cards c JOIN reviews r ON r.card_id = c.id WHERE c.deck = ? AND r.kind = 0"
     return store.conn.execute(sql, (deck,)).fetchone()[0]
@@ -46,12 +74,13 @@ def review_count(store: Store, deck: str | None) -> int:
 def window_totals(store: Store, start: int, end: int, deck: str | None) -> dict[str, int]:
     """Answers, distinct cards, Again answers, time and first answers in [start, end)."""
     in_deck, params = _review_in_deck(deck)
+    window, bounds = _window(store, start, end)
     sql = (
         "SELECT count(*), count(DISTINCT r.card_id), coalesce(sum(r.rating = 1), 0), "
         "coalesce(sum(r.duration_ms), 0), coalesce(sum(r.state = 0), 0) "
-        f"FROM reviews r WHERE r.at >= ? AND r.at < ? AND r.kind = 0 {in_deck}"
+        f"FROM reviews r WHERE {window} AND r.kind = 0 {in_deck}"
     )
-    reviews, cards, again, time_ms, new = store.conn.execute(sql, (start, end) + params).fetchone()
+    reviews, cards, again, time_ms, new = store.conn.execute(sql, bounds + params).fetchone()
     return {"reviews": reviews, "cards": cards, "again": again, "time_ms": time_ms, "new": new}
 
 
@@ -90,11 +119,12 @@ def reviews_per_range(
 def reviews_per_day(store: Store, day_sql: str, start: int, end: int, deck: str | None) -> dict[int, tuple[int, int]]:
     """study day -> (answers, time in ms) for answers in [start, end); `day_sql` numbers `r.at` in study days."""
     in_deck, params = _review_in_deck(deck)
+    window, bounds = _window(store, start, end)
     sql = (
         f"SELECT {day_sql} AS day, count(*), coalesce(sum(r.duration_ms), 0) FROM reviews r "
-        f"WHERE r.at >= ? AND r.at < ? AND r.kind = 0 {in_deck} GROUP BY day"
+        f"WHERE {window} AND r.kind = 0 {in_deck} GROUP BY day"
     )
-    return {day: (n, ms) for day, n, ms in store.conn.execute(sql, (start, end) + params)}
+    return {day: (n, ms) for day, n, ms in store.conn.execute(sql, bounds + params)}
 
 
 def any_review_between(store: Store, start: int, end: int, deck: str | None) -> bool:
@@ -109,30 +139,6 @@ def any_review_between(store: Store, start: int, end: int, deck: str | None) -> 
         "WHERE r.at >= ? AND r.at < ? AND r.kind = 0 AND c.deck = ?)"
     )
     return bool(store.conn.execute(sql, (start, end, deck)).fetchone()[0])
-
-
-def card_categories(store: Store, deck: str | None) -> dict[str, dict[str, int]]:
-    """deck -> category -> cards; every card is in exactly one category.
-
-    Status beats state: a suspended card is counted as suspended whatever its
-    memory. Relearning cards count as learning; young and mature split on the
-    interval the scheduler gave (due - last review).
-    """
-    where, params = _deck_where(deck, "WHERE")
-    sql = (
-        "SELECT deck, CASE "
-        "WHEN status = 'retired' THEN 'retired' "
-        "WHEN status = 'suspended' THEN 'suspended' "
-        "WHEN state = 'new' THEN 'new' "
-        "WHEN state IN ('learning', 'relearning') THEN 'learning' "
-        f"WHEN due - last_review < {MATURE_DAYS * DAY_MS} THEN 'young' "
-        "ELSE 'mature' END AS category, count(*) "
-        f"FROM cards {where} GROUP BY deck, category ORDER BY deck"
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for name, category, n in store.conn.execute(sql, params):
-        counts.setdefault(name, {})[category] = n
-    return counts
 
 
 def due_per_range(store: Store, ranges: Sequence[tuple[int, int]], deck: str | None) -> list[int]:
@@ -172,13 +178,14 @@ def review_state_answers(store: Store, start: int, end: int, deck: str | None) -
     about retention over an interval, so it is left out, as in calibration.
     """
     in_deck, params = _review_in_deck(deck)
+    window, bounds = _window(store, start, end)
     sql = (
         f"SELECT coalesce(r.scheduled_days, 0) >= {MATURE_DAYS} AS mature, sum(r.rating > 1), count(*) "
-        "FROM reviews r WHERE r.at >= ? AND r.at < ? AND r.kind = 0 AND r.state = 2 AND r.elapsed_days > 0 "
+        f"FROM reviews r WHERE {window} AND r.kind = 0 AND r.state = 2 AND r.elapsed_days > 0 "
         f"{in_deck} GROUP BY mature"
     )
     found = {"young": (0, 0), "mature": (0, 0)}
-    for mature, passed, total in store.conn.execute(sql, (start, end) + params):
+    for mature, passed, total in store.conn.execute(sql, bounds + params):
         found["mature" if mature else "young"] = (passed, total)
     return found
 
@@ -196,21 +203,34 @@ def _bin_case(column: str, edges: Sequence[float]) -> str:
     return f"CASE {arms} ELSE {len(edges)} END"
 
 
-def memory_per_deck(
+def card_summary(
     store: Store, day_sql: str, today: int, on_day: int, factor: float, decay: float,
     stability_edges: Sequence[float], difficulty_edges: Sequence[float], deck: str | None,
-) -> list[tuple[str, int, int, int, float, float]]:
-    """(deck, stability bin, difficulty bin, studied cards, sum of recall now, sum on the day), in one pass.
+) -> list[tuple[str, str, int, int, int, float, float]]:
+    """(deck, category, stability bin, difficulty bin, cards, sum of recall now, sum on the day), in one pass.
 
-    Summed in SQL; the caller folds the bins into per-deck figures and the
-    two histograms.
+    Every card is in exactly one category: status beats state (a suspended
+    card is suspended whatever its memory); relearning counts as learning;
+    young and mature split on the interval the scheduler gave (due - last
+    review). Bins and recall are for studied cards (active, with a memory);
+    the others have bin -1 and no recall. Summed in SQL: the caller folds
+    the rows into the card counts, per-deck memory and the two histograms.
     """
-    where, _ = _deck_where(deck)
+    where, _ = _deck_where(deck, "WHERE")
+    studied = f"({_STUDIED})"
     sql = (
-        f"SELECT deck, {_bin_case('stability', stability_edges)} AS sb, "
-        f"{_bin_case('coalesce(difficulty, 0)', difficulty_edges)} AS db, count(*), "
-        f"total({_recall_sql(day_sql, ':today')}), total({_recall_sql(day_sql, ':on_day')}) "
-        f"FROM cards WHERE {_STUDIED} {where.replace('?', ':deck')} GROUP BY deck, sb, db"
+        "SELECT deck, CASE "
+        "WHEN status = 'retired' THEN 'retired' "
+        "WHEN status = 'suspended' THEN 'suspended' "
+        "WHEN state = 'new' THEN 'new' "
+        "WHEN state IN ('learning', 'relearning') THEN 'learning' "
+        f"WHEN due - last_review < {MATURE_DAYS * DAY_MS} THEN 'young' "
+        "ELSE 'mature' END AS category, "
+        f"CASE WHEN {studied} THEN {_bin_case('stability', stability_edges)} ELSE -1 END AS sb, "
+        f"CASE WHEN {studied} THEN {_bin_case('coalesce(difficulty, 0)', difficulty_edges)} ELSE -1 END AS db, "
+        f"count(*), total(CASE WHEN {studied} THEN {_recall_sql(day_sql, ':today')} END), "
+        f"total(CASE WHEN {studied} THEN {_recall_sql(day_sql, ':on_day')} END) "
+        f"FROM cards {where.replace('?', ':deck')} GROUP BY deck, category, sb, db"
     )
     return store.conn.execute(sql, {"today": today, "on_day": on_day, "factor": factor, "decay": decay,
                                     "deck": deck}).fetchall()
@@ -222,16 +242,25 @@ def hardest(store: Store, day_sql: str, today: int, forgotten_ratio: float, coun
 
     Trouble is a lapse, or recall under the target, which is elapsed / S
     above `forgotten_ratio` (recall falls as that ratio grows, for every card
-    alike): no forgetting curve has to be computed for a hundred thousand cards.
+    alike): no forgetting curve has to be computed for a hundred thousand
+    cards. Lapsed cards rank first, and come off cards_lapsed most lapses
+    first; the cards that never lapsed are read only when fewer than `count`
+    cards did.
     """
     where, _ = _deck_where(deck)
     ratio = f"(max(:today - {day_sql}, 0) * 1.0 / stability)"
-    sql = (
-        f"SELECT lapses, {ratio} AS ratio, key FROM cards WHERE {_STUDIED} {where.replace('?', ':deck')} "
-        "AND (lapses > 0 OR ratio > :forgotten) ORDER BY lapses DESC, ratio DESC, key LIMIT :count"
-    )
-    return store.conn.execute(sql, {"today": today, "forgotten": forgotten_ratio, "count": count,
-                                    "deck": deck}).fetchall()
+    params = {"today": today, "forgotten": forgotten_ratio, "count": count, "deck": deck}
+    lapsed = store.conn.execute(
+        f"SELECT lapses, {ratio} AS ratio, key FROM cards WHERE lapses > 0 AND {_STUDIED} "
+        f"{where.replace('?', ':deck')} ORDER BY lapses DESC, ratio DESC, key LIMIT :count", params,
+    ).fetchall()
+    if len(lapsed) >= count:
+        return lapsed
+    params["count"] = count - len(lapsed)
+    return lapsed + store.conn.execute(
+        f"SELECT lapses, {ratio} AS ratio, key FROM cards WHERE lapses = 0 AND {_STUDIED} "
+        f"{where.replace('?', ':deck')} AND ratio > :forgotten ORDER BY ratio DESC, key LIMIT :count", params,
+    ).fetchall()
 
 
 def recalled_at_least(store: Store, day_sql: str, on_day: int, ratio: float, deck: str | None) -> int:
@@ -245,12 +274,6 @@ def recalled_at_least(store: Store, day_sql: str, on_day: int, ratio: float, dec
 def oldest_review(store: Store) -> int | None:
     """The earliest answer in the log (reviews_at gives it at once): no card's last review is older."""
     return store.conn.execute("SELECT min(at) FROM reviews").fetchone()[0]
-
-
-def active_cards_per_deck(store: Store, deck: str | None) -> dict[str, int]:
-    where, params = _deck_where(deck)
-    sql = f"SELECT deck, count(*) FROM cards WHERE status = 'active' {where} GROUP BY deck"
-    return dict(store.conn.execute(sql, params).fetchall())
 
 
 def _bins_since(store: Store, bins: int, after_id: int) -> dict[int, list]:
@@ -281,7 +304,9 @@ def calibration_bins(store: Store, bins: int, deck: str | None) -> dict[int, tup
             "JOIN reviews r ON r.card_id = c.id AND r.recall IS NOT NULL WHERE c.deck = ? GROUP BY bin"
         )
         return {b: (n, total, int(passed)) for b, n, total, passed in store.conn.execute(sql, (deck,))}
-    last_id, count = store.conn.execute("SELECT coalesce(max(id), 0), count(*) FROM reviews").fetchone()
+    # Two subqueries: max(id) alone is one step down the table's b-tree; beside count(*) it is a scan.
+    last_id, count = store.conn.execute(
+        "SELECT (SELECT coalesce(max(id), 0) FROM reviews), (SELECT count(*) FROM reviews)").fetchone()
     generation = store.meta("derived_generation") or "0"
     cached = json.loads(store.meta("calibration") or "{}")
     usable = (cached.get("bins") == bins and cached.get("generation") == generation
@@ -336,13 +361,13 @@ def leeches(store: Store, threshold: int, deck: str | None, limit: int) -> tuple
     """(how many, the `limit` most forgotten as (key, deck, path, line, prompt, lapses, status)) of the
     cards that are not retired and lapsed at least `threshold` times.
 
-    One pass over the cards: the count rides along as a window over the few
-    leeches, so 100,000 cards cost one scan (no index on lapses is needed).
+    Read off cards_lapsed (the written `lapses > 0` lets SQLite use it), the
+    count riding along as a window over the few leeches.
     """
     where, params = _deck_where(deck)
     sql = (
         "SELECT key, deck, path, source_line, prompt, lapses, status, count(*) OVER () FROM cards "
-        f"WHERE status != 'retired' AND lapses >= ? {where} ORDER BY lapses DESC, id LIMIT ?"
+        f"WHERE lapses > 0 AND status != 'retired' AND lapses >= ? {where} ORDER BY lapses DESC, id LIMIT ?"
     )
     rows = store.conn.execute(sql, (threshold,) + params + (limit,)).fetchall()
     return (rows[0][-1] if rows else 0), [row[:-1] for row in rows]
