@@ -314,3 +314,22 @@ def test_readiness_shows_the_plans_expected_figure_beside_the_unplanned_one(stor
     studied = [d for d in report.memory.decks if d.studied]
     assert 0 <= readiness.unplanned <= sum(d.studied for d in studied)
     assert stats(store, on=date(2024, 5, 25)).memory.plan is None  # another date: no plan figure
+
+
+@pytest.mark.parametrize("cost", [0, 10**9])
+def test_review_windows_read_by_time_or_by_id_give_the_same_figures(store, monkeypatch, cost):
+    # The log's ids need not follow time (here they run backwards): either way of reading a
+    # window (through reviews_at, or the table in id order from the window's first id) is exact.
+    from trainer.store import stats_queries
+
+    expected = stats_to_dict(stats(store))
+    rows = store.conn.execute("SELECT id, at FROM reviews ORDER BY at").fetchall()
+    top = max(row[0] for row in rows) + len(rows)
+    with store.write():
+        store.conn.execute("PRAGMA defer_foreign_keys = ON")
+        for i, (review_id, _) in enumerate(rows):  # newest answers get the smallest ids
+            store.conn.execute("UPDATE reviews SET id = ? WHERE id = ?", (top - i, review_id))
+    monkeypatch.setattr(stats_queries, "_JUMP_COST", cost)  # 0: always reviews_at; huge: always by id
+    found = stats_to_dict(stats(store))
+    keep = ("today", "activity", "retention", "reviews_ever")
+    assert {k: found[k] for k in keep} == {k: expected[k] for k in keep}
