@@ -8,7 +8,8 @@ cards over a span of history long enough to give the number of reviews
 asked for, and answers each when it falls due, remembering
 with FSRS's own forgetting curve. The learner stopped a few days before
 `--now`, so about 8% of the cards are due, with a few days of backlog; a
-tenth of the cards were never studied.
+tenth of the cards were never studied. The log is written in time order, as
+a real one is (answers come one after another), so review ids follow time.
 
     .venv/bin/python benchmarks/make_collection.py --cards 100000 --files 1000 --reviews 1000000 OUT.db
 
@@ -149,18 +150,22 @@ def build(out: Path, cards: int, files: int, reviews: int, seed: int = 7, now: d
     stop = now - timedelta(days=BACKLOG_DAYS)
     span = _history_span(scheduler, reviews / max(1, len(studied)), stop, seed)
     made = 0
+    log = []
     with store.write():
         for card_id, key in studied:
             # First sight is spread over the history: older cards have had more reviews.
             start = stop - timedelta(days=rng.uniform(1, span), hours=rng.uniform(0, 12))
             memory, events = simulate_card(scheduler, key, start, stop, rng)
-            for at_ms, rating, duration, derived in events:
-                insert_event(store, card_id, at_ms, EventKind.ANSWER, rating, duration, derived)
-            # The states step() gave are the replay of what was just written.
+            log.extend((at_ms, card_id, rating, duration, derived) for at_ms, rating, duration, derived in events)
+            # The states step() gave are the replay of what is written below.
             write_memory(store, card_id, memory)
             made += len(events)
             if made >= reviews:
                 break
+        # Written in time order, as a log is when answers come one after another: ids follow time.
+        log.sort(key=lambda event: event[:2])
+        for at_ms, card_id, rating, duration, derived in log:
+            insert_event(store, card_id, at_ms, EventKind.ANSWER, rating, duration, derived)
         store.set_meta("schedule", history.fingerprint(scheduler))
     due = store.conn.execute(
         "SELECT count(*) FROM cards WHERE state != 'new' AND due < ?", (to_ms(now + timedelta(hours=12)),)

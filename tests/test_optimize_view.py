@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer import optimize_view
+from trainer import optimize, optimize_view
 from dataclasses import replace
 
 from trainer.config import Settings, load_settings
@@ -261,3 +261,29 @@ def test_a_fit_that_beats_the_defaults_but_not_the_parameters_in_force_is_not_sa
     report = json.loads(capsys.readouterr().out)
     assert report["improved"] is False and report["saved"] is False
     assert config.read_bytes() == settings_before and memories(db) == cards_before
+
+
+def test_the_log_read_in_id_order_or_by_time_gives_the_same_items(env, monkeypatch):
+    from trainer.days import StudyCalendar
+
+    db, _, _ = env
+    calendar = StudyCalendar(4, timezone.utc)
+    calls = []
+    build = optimize.build_items
+    monkeypatch.setattr(optimize, "build_items", lambda *a, **k: calls.append(k.get("check_order")) or build(*a, **k))
+
+    def described(items):
+        return [items.describe(i) for i in range(len(items))]
+
+    with open_db(db) as store:
+        by_time = described(optimize_view.load_items(store, None, calendar))  # written card by card
+        assert calls == [True, None]  # ids out of time order: noticed, read again by time
+        rows = store.conn.execute("SELECT id FROM reviews ORDER BY at, id").fetchall()
+        top = store.conn.execute("SELECT max(id) FROM reviews").fetchone()[0]
+        with store.write():  # renumber the log in time order, as answers given one by one are
+            for offset, (review_id,) in enumerate(rows, start=1):
+                store.conn.execute("UPDATE reviews SET id = ? WHERE id = ?", (top + offset, review_id))
+        calls.clear()
+        by_id = described(optimize_view.load_items(store, None, calendar))
+        assert calls == [True]  # read once, in id order
+    assert by_id == by_time and len(by_id) > 500

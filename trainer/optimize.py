@@ -126,13 +126,20 @@ class _CardSoFar:
         self.index = -1  # its place in Items.histories, given with its first item
 
 
-def build_items(rows: LogRows, calendar: StudyCalendar, resets: dict[int, tuple[int, int]] | None = None) -> Items:
+class OutOfOrder(Exception):
+    """The rows given to build_items(..., check_order=True) were not in (time, id) order."""
+
+
+def build_items(rows: LogRows, calendar: StudyCalendar, resets: dict[int, tuple[int, int]] | None = None,
+                *, check_order: bool = False) -> Items:
     """Training items from the log's rows, which come in time order: (card id, kind, rating, ms, row id).
 
     Streaming in time order makes the items come out in the order the folds
     cut, with no sort and no second copy. `resets` gives each card's last
     FORGET as (ms, row id): what came before it says nothing about the memory
-    that follows (Anki's converter drops it too), so it is skipped.
+    that follows (Anki's converter drops it too), so it is skipped. With
+    `check_order`, rows out of (time, id) order raise OutOfOrder, for a
+    caller that tried the cheap order first.
     """
     built = Items()
     bins = _Bins()
@@ -143,7 +150,12 @@ def build_items(rows: LogRows, calendar: StudyCalendar, resets: dict[int, tuple[
     day = calendar.day
     items, card_ids, card_of = built.items, built.card_ids, built.card
     position_of, delta_of, recalled_of, bin_of = built.position, built.delta, built.recalled, built.bins
+    last_at, last_id = -1 << 62, -1
     for card_id, kind, rating, at, row_id in rows:
+        if check_order:
+            if at < last_at or (at == last_at and row_id < last_id):
+                raise OutOfOrder
+            last_at, last_id = at, row_id
         if kind != 0:
             continue
         reset = resets.get(card_id)

@@ -43,15 +43,12 @@ class Outcome:
 def load_items(store: Store, deck: str | None, calendar: StudyCalendar) -> optimize.Items:
     """The training items of the log (of one deck, or all), from one time-ordered query of integers."""
     if deck is None:
-        rows = store.conn.execute("SELECT card_id, kind, rating, at, id FROM reviews ORDER BY at, id")
+        rows_sql = "SELECT card_id, kind, rating, at, id FROM reviews"
         resets_sql = "SELECT card_id, at, id FROM reviews WHERE kind = 1 ORDER BY at, id"
         params: tuple = ()
     else:
-        rows = store.conn.execute(
-            "SELECT r.card_id, r.kind, r.rating, r.at, r.id FROM reviews r "
-            "WHERE +r.card_id IN (SELECT id FROM cards WHERE deck = ?) ORDER BY r.at, r.id",
-            (deck,),
-        )
+        rows_sql = ("SELECT r.card_id, r.kind, r.rating, r.at, r.id FROM reviews r "
+                    "WHERE +r.card_id IN (SELECT id FROM cards WHERE deck = ?)")
         resets_sql = (
             "SELECT r.card_id, r.at, r.id FROM reviews r JOIN cards c ON c.id = r.card_id "
             "WHERE r.kind = 1 AND c.deck = ? ORDER BY r.at, r.id"
@@ -59,7 +56,15 @@ def load_items(store: Store, deck: str | None, calendar: StudyCalendar) -> optim
         params = (deck,)
     # The last FORGET of each card (later rows overwrite earlier ones).
     resets = {card_id: (at, row_id) for card_id, at, row_id in store.conn.execute(resets_sql, params)}
-    return optimize.build_items(rows, calendar, resets)
+    # Answers are appended as they come, so ids follow time: read the table in id
+    # order, straight through (a third of the time of reading it by time through
+    # reviews_at, which jumps into the table for every row). A log whose ids do
+    # not follow time (merged from elsewhere) is noticed and read by time instead.
+    try:
+        return optimize.build_items(store.conn.execute(rows_sql + " ORDER BY id", params), calendar, resets,
+                                    check_order=True)
+    except optimize.OutOfOrder:
+        return optimize.build_items(store.conn.execute(rows_sql + " ORDER BY at, id", params), calendar, resets)
 
 
 def rebuild_schedules(store: Store, settings: Settings, tz: tzinfo | None, before_commit=lambda: None) -> int:
