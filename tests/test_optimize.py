@@ -192,3 +192,14 @@ def test_our_fold_scores_agree_with_fsrs_rs_evaluate_with_time_series_splits():
     theirs = optimize.library_time_series_score(items)
     assert ours.log_loss == pytest.approx(theirs.log_loss, abs=1e-4)
     assert ours.rmse_bins == pytest.approx(theirs.rmse_bins, abs=1e-4)
+
+
+def test_a_long_log_is_scored_on_three_folds_a_short_one_on_five(monkeypatch):
+    cut = []
+    monkeypatch.setattr(optimize, "folds", lambda count, splits=optimize.FOLDS: cut.append(splits) or [])
+    for count in (optimize.LARGE_LOG_ITEMS - 1, optimize.LARGE_LOG_ITEMS):
+        items = optimize.Items()
+        items.items = [None] * count
+        with pytest.raises(NotEnoughDataError):
+            optimize.evaluate(items, optimize.default_parameters())
+    assert cut == [5, 3]
