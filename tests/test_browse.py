@@ -117,3 +117,23 @@ def test_every_card_opens_without_reading_every_id_and_agrees_once_they_are_read
         assert [r.key for r in browse.rows(0, 10)] == first + later
     browse.search("is:review")
     assert browse.ids_loaded and browse.total == 5  # a search with terms reads and counts in one pass
+
+
+def test_the_deck_column_leaves_out_the_words_every_deck_title_starts_with(tmp_path):
+    from trainer.browse import Browse
+    from trainer.config import Settings
+    from trainer.importer import import_paths
+    from trainer.store import open_db
+    from trainer.tui.widgets.card_table import cell_text
+
+    for name, title in (("a.md", "PM interview: contrasts"), ("b.md", "PM interview: drills")):
+        (tmp_path / name).write_text(f"# {title}\n\nQ: {name}?\nA: yes\n", encoding="utf-8")
+    with open_db(tmp_path / "t.db") as store:
+        import_paths(store, [tmp_path], NOW)
+        browse = Browse(store, Settings(fuzz=False), NOW)
+        assert browse.deck_prefix == "PM interview: "
+        assert sorted(cell_text(browse.row(i), "deck", False, browse.deck_prefix) for i in range(2)) == [
+            "contrasts", "drills"]
+        (tmp_path / "c.md").write_text("# PM interviewing\n\nQ: c?\nA: yes\n", encoding="utf-8")
+        import_paths(store, [tmp_path], NOW)
+        assert Browse(store, Settings(fuzz=False), NOW).deck_prefix == ""  # "PM interview" is no whole prefix

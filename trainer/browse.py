@@ -10,6 +10,8 @@ was, showing its new status, until the search runs again.
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -196,6 +198,17 @@ class Browse:
         self._pages.clear()
 
     # -- the results -----------------------------------------------------------------
+    @property
+    def deck_prefix(self) -> str:
+        """The words every deck title starts with ("PM interview: "), which a narrow column can leave out."""
+        if not hasattr(self, "_deck_prefix"):
+            names = [row[0] for row in self.store.conn.execute("SELECT DISTINCT deck FROM cards")]
+            shared = os.path.commonprefix(names) if len(names) > 1 else ""
+            # Up to the last separator only: "PM interview: con" must not eat half a word.
+            cut = max(shared.rfind(mark) + len(mark) if mark in shared else 0 for mark in (": ", " - ", " — "))
+            self._deck_prefix = shared[:cut]
+        return self._deck_prefix
+
     @property
     def total(self) -> int:
         return self._total

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from trainer import card_actions
 from trainer.browse import SORT_COLUMNS, Browse
+from trainer.bundled import is_bundled
 from trainer.card_actions import ActionResult
 from trainer.errors import TrainerError
 from trainer.model import Card
@@ -32,6 +33,13 @@ from trainer.tui.widgets.card_table import CardTable, column_at, header_text
 
 SEARCH_PAUSE_S = 0.3  # search once typing pauses this long
 CONFIRM_ABOVE = 20  # acting on more marked cards than this asks first
+
+
+def _shown_location(path: str, line: int) -> str:
+    """`path:line` as the user would type it; a bundled deck by its name (it lives inside the program)."""
+    if is_bundled(path):
+        return f"bundled deck {Path(path).name}:{line} (e edits a copy in your decks folder)"
+    return f"{_shown_path(path)}:{line}"
 
 
 def _shown_path(path: str) -> str:
@@ -143,7 +151,7 @@ class BrowserScreen(GuardedWrites, Screen):
             detail.update(Text("No card matches: change the search (Escape clears it)." if self.browse.query.terms
                                else "No cards yet: run `trainer import PATH`.", style="dim"))
             return
-        where = Text(visible_line(f"{_shown_path(row.path)}:{row.line}"), style="dim")
+        where = Text(visible_line(_shown_location(row.path, row.line)), style="dim")
         detail.update(Text.assemble(Text(visible_line(row.prompt), overflow="ellipsis", no_wrap=True), "\n", where))
 
     # -- searching and sorting ----------------------------------------------------

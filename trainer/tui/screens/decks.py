@@ -93,7 +93,7 @@ class DecksScreen(Screen):
             Text.assemble(
                 f"Today: {queue.new} new · {queue.learning} learning · {queue.review} due",
                 "" if due_anything else "  —  all done for now",
-                ("\nEnter: review · a: all decks · p: practise · t: stats · /: find · Ctrl+P: more", "dim"),
+                ("\nEnter review · a all decks · p practise · t stats · / find · Ctrl+P more", "dim"),
             )
         )
         # New and Due are each deck's share of today's queue, so the column adds

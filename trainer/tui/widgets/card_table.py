@@ -79,10 +79,12 @@ def _due(row: BrowseRow) -> str:
     return f"-{text}" if row.due_days < 0 else text
 
 
-def cell_text(row: BrowseRow, key: str, marked: bool) -> str:
-    """What a column shows for a card, as plain text."""
+def cell_text(row: BrowseRow, key: str, marked: bool, deck_prefix: str = "") -> str:
+    """What a column shows for a card, as plain text (a deck without the words every deck starts with)."""
     if key == "mark":
         return "•" if marked else ""
+    if key == "deck" and deck_prefix and row.deck.startswith(deck_prefix) and row.deck != deck_prefix:
+        return visible_line(row.deck[len(deck_prefix):])
     if key == "state":
         return STATE_LABELS.get(row.state, row.state)
     if key == "due":
@@ -229,7 +231,7 @@ class CardTable(ScrollView, can_focus=True):
         warn = style + self.get_component_rich_style("card-table--warn", partial=True)
         segments = []
         for column, size in layout(width):
-            text = fit(cell_text(row, column.key, row.id in self.marked), size, column.right)
+            text = fit(cell_text(row, column.key, row.id in self.marked, self.browse.deck_prefix), size, column.right)
             hot = (column.key == "due" and row.due_days is not None and row.due_days < 0) or (
                 column.key == "status" and row.leech)
             segments.append(Segment(text, warn if hot else style))
