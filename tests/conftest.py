@@ -118,3 +118,13 @@ def mark_current(store, settings) -> None:
 
     with store.write():
         store.set_meta("schedule", fingerprint(Scheduler(settings, tz=settings.zone)))
+
+
+@pytest.fixture
+def coll(tmp_path):
+    """The browser's collection (tests/browse_helpers.py): two decks, cards in every state and flag."""
+    from browse_helpers import build
+
+    collection = build(tmp_path)
+    yield collection
+    collection.store.close()

@@ -11,19 +11,12 @@ from trainer import card_actions
 from trainer.browse import SORT_COLUMNS, Browse, first_line
 from trainer.search import SearchError
 
-from browse_helpers import NOW, build
+from browse_helpers import NOW
 
 UTC = timezone.utc
 
 STATE_ORDER = {"new": 0, "learning": 1, "relearning": 2, "review": 3}
 STATUS_ORDER = {"active": 0, "suspended": 1, "retired": 2}
-
-
-@pytest.fixture
-def coll(tmp_path):
-    collection = build(tmp_path)
-    yield collection
-    collection.store.close()
 
 
 def all_rows(browse):

@@ -18,17 +18,10 @@ from trainer.tui.screens.decks import DecksScreen
 from trainer.tui.screens.prompts import ConfirmScreen, DueScreen, days_from
 from trainer.tui.widgets.card_table import CardTable
 
-from browse_helpers import NOW, build
+from browse_helpers import NOW
 
 UTC = timezone.utc
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def coll(tmp_path):
-    collection = build(tmp_path)
-    yield collection
-    collection.store.close()
 
 
 def make_app(coll):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import timezone
 
 import pytest
 
@@ -11,16 +11,9 @@ from trainer.model import EventKind
 from trainer.store.cards import get_card
 from trainer.store.reviews import reviews_for
 
-from browse_helpers import NOW, build
+from browse_helpers import NOW
 
 UTC = timezone.utc
-
-
-@pytest.fixture
-def coll(tmp_path):
-    collection = build(tmp_path)
-    yield collection
-    collection.store.close()
 
 
 def card(coll, name):

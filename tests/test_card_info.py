@@ -16,17 +16,10 @@ from trainer.store import reviews as log
 from trainer.store.cards import cards_where, get_card
 from trainer.store.reviews import reviews_for
 
-from browse_helpers import NOW, SETTINGS, build
+from browse_helpers import NOW, SETTINGS
 from conftest import T0
 
 UTC = timezone.utc
-
-
-@pytest.fixture
-def coll(tmp_path):
-    collection = build(tmp_path)
-    yield collection
-    collection.store.close()
 
 
 def test_each_event_shows_the_state_a_replay_of_the_log_up_to_it_gives(coll):

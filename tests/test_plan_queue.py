@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from test_history import T0, UTC, fresh_store
+from test_history import T0, UTC, act, fresh_store
 from trainer import history
 from trainer.config import Settings
 from trainer.model import Rating
@@ -95,12 +95,9 @@ def test_with_a_plan_in_place_the_kept_queue_equals_a_fresh_one_after_anything(a
         now = T0
         for action in actions:
             name = action[0]
-            card = session.next_card(now)
-            if name == "answer" and card is not None:
-                session.answer(card, Rating(action[1]), now, 1000)
-                now += timedelta(minutes=action[2])
-            elif name == "wait":
-                now += timedelta(days=action[1])
+            after = act(action, session, settings, session.scheduler, now)
+            if after is not None:
+                now = after
             elif name == "plan":
                 rng = random.Random(action[1])
                 today = session.calendar.day_of(now)
@@ -110,17 +107,6 @@ def test_with_a_plan_in_place_the_kept_queue_equals_a_fresh_one_after_anything(a
             elif name == "unplan":
                 with store.write():
                     plans_table.forget(store)
-            elif name == "undo":
-                session.undo()
-            elif name == "bury" and card is not None:
-                session.bury(card, now)
-            elif name == "suspend" and card is not None:
-                session.suspend(card, now)
-            elif name == "other_trainer":
-                other = Session(store, settings, tz=UTC)
-                theirs = other.next_card(now)
-                if theirs is not None:
-                    other.answer(theirs, Rating.GOOD, now, 1000)
             kept = session.queue(now)
             fresh = Session(store, settings, tz=UTC).queue(now)
             assert (kept.ready, kept.reviews, kept.new_cards, kept.learning, kept.planned) == (

@@ -14,16 +14,9 @@ from trainer.search import Deck, Is, Prop, SearchError, Words, from_words, parse
 from trainer.store import card_search
 from trainer.store.cards import get_card
 
-from browse_helpers import NOW, build
+from browse_helpers import NOW
 
 UTC = timezone.utc
-
-
-@pytest.fixture
-def coll(tmp_path):
-    collection = build(tmp_path)
-    yield collection
-    collection.store.close()
 
 
 def names(coll, query: str, now=NOW) -> set[str]:

@@ -25,7 +25,7 @@ from trainer.days import from_ms, to_ms
 from trainer.errors import TrainerError
 from trainer.model import Card, DrillAnswer, EventKind, Rating, Status
 from trainer.scheduler import Scheduler
-from trainer.session import Action, Tally, recorded_duration
+from trainer.session import Action, Sitting, recorded_duration
 from trainer.store import Store
 from trainer.store import cards as card_table
 from trainer.store import practice as practice_table
@@ -152,21 +152,14 @@ def _item(card: Card) -> QueueItem:
                      card.source_line, card.id, card.extra.get("drill"))
 
 
-class PracticeSession:
+class PracticeSession(Sitting):
     """A practice run over chosen cards: the review screen's source, with nothing scheduled."""
 
     practice = True
 
     def __init__(self, store: Store, settings: Settings, keys: list[str], *, deck: str | None = None,
                  scheduler: Scheduler | None = None, tz: tzinfo | None = None):
-        self.store = store
-        self.settings = settings
-        self.deck = deck
-        self.scheduler = scheduler or Scheduler(settings, tz=tz)
-        self.tz = self.scheduler.tz
-        self.calendar = self.scheduler.calendar
-        self.tally = Tally()
-        self.last_clock_went_back = False
+        super().__init__(store, settings, deck=deck, scheduler=scheduler, tz=tz)
         self._order: list[str] = list(dict.fromkeys(keys))  # still to show, head first
         self._missed: set[str] = set()  # missed and waiting to come back
         self._seen: set[str] = set()  # answered at least once in this run

@@ -92,7 +92,23 @@ def leech_threshold_met(lapses: int, threshold: int) -> bool:
     return lapses >= threshold and (lapses - threshold) % half == 0
 
 
-class Session:
+class Sitting:
+    """What every review source holds (this module's Session, trainer.practice's PracticeSession):
+    the store, the settings, a scheduler and its calendar, and the sitting's tally."""
+
+    def __init__(self, store: Store, settings: Settings, *, deck: str | None = None,
+                 scheduler: Scheduler | None = None, tz: tzinfo | None = None):
+        self.store = store
+        self.settings = settings
+        self.deck = deck
+        self.scheduler = scheduler or Scheduler(settings, tz=tz)
+        self.tz = self.scheduler.tz
+        self.calendar = self.scheduler.calendar
+        self.tally = Tally()
+        self.last_clock_went_back = False
+
+
+class Session(Sitting):
     """One sitting of review over one deck (or all): the queue, and what was done."""
 
     practice = False  # a practice source (trainer.practice) says True: no FSRS, no intervals
@@ -106,15 +122,8 @@ class Session:
         scheduler: Scheduler | None = None,
         tz: tzinfo | None = None,
     ):
-        self.store = store
-        self.settings = settings
-        self.deck = deck
-        self.scheduler = scheduler or Scheduler(settings, tz=tz)
-        self.tz = self.scheduler.tz
-        self.calendar = self.scheduler.calendar
-        self.tally = Tally()
+        Sitting.__init__(self, store, settings, deck=deck, scheduler=scheduler, tz=tz)
         self._kept: today.Kept | None = None
-        self.last_clock_went_back = False
         self.on_rebuild: Callable[[], None] | None = None  # for tests and benchmarks
         self.plan_day: int | None = None  # the study day of the queue last built
 
