@@ -34,7 +34,7 @@ from trainer.config import Settings  # noqa: E402
 from trainer.days import to_ms  # noqa: E402
 from trainer.importer import import_paths  # noqa: E402
 from trainer.model import EventKind, MemoryState, Rating  # noqa: E402
-from trainer.scheduler import Scheduler  # noqa: E402
+from trainer.scheduler import Scheduler, fingerprint  # noqa: E402
 from trainer.store import open_db  # noqa: E402
 from trainer.store.cards import write_memory  # noqa: E402
 from trainer.store.reviews import insert_event  # noqa: E402
@@ -166,7 +166,7 @@ def build(out: Path, cards: int, files: int, reviews: int, seed: int = 7, now: d
         log.sort(key=lambda event: event[:2])
         for at_ms, card_id, rating, duration, derived in log:
             insert_event(store, card_id, at_ms, EventKind.ANSWER, rating, duration, derived)
-        store.set_meta("schedule", history.fingerprint(scheduler))
+        store.set_meta("schedule", fingerprint(scheduler))
     due = store.conn.execute(
         "SELECT count(*) FROM cards WHERE state != 'new' AND due < ?", (to_ms(now + timedelta(hours=12)),)
     ).fetchone()[0]

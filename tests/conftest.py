@@ -113,7 +113,7 @@ def log_answer(store, key, rating, when, after, *, duration_ms=1000, recall=None
 
 def mark_current(store, settings) -> None:
     """Declare a hand-made cache current for `settings`, so opening through the CLI keeps it as written."""
-    from trainer.history import fingerprint
+    from trainer.scheduler import fingerprint
     from trainer.scheduler import Scheduler
 
     with store.write():

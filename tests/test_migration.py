@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer import history
+from trainer import current, history
 from trainer.config import Settings
 from trainer.scheduler import Scheduler
 from trainer.store import open_db
@@ -69,7 +69,7 @@ def test_every_card_and_review_survives_the_migration(old_db):
 def test_first_open_after_the_migration_replays_the_log_and_check_agrees(old_db):
     counts = dict(old_rows(old_db, "SELECT card_key, count(*) FROM reviews GROUP BY card_key"))
     settings = Settings(fuzz=True)
-    with history.open_current(old_db, settings) as store:
+    with current.open_current(old_db, settings) as store:
         assert store.meta("rebuild") is None
         scheduler = Scheduler(settings, tz=settings.zone)
         report = history.check(store, scheduler)

@@ -22,7 +22,7 @@ from trainer import card_actions
 from trainer.browse import Browse, BrowseRow, all_rows
 from trainer.config import Settings
 from trainer.errors import TrainerError
-from trainer.history import open_current
+from trainer.current import open_current
 from trainer.safe_text import json_text, visible_line
 from trainer.search import from_words
 

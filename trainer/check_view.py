@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from trainer import history
+from trainer import current, history
 from trainer.config import Settings
 from trainer.safe_text import json_text, visible_line
 from trainer.scheduler import Scheduler
@@ -26,7 +26,7 @@ def run_check(db_path: Path, settings: Settings, *, repair: bool = False, as_jso
     scheduler = Scheduler(settings, tz=settings.zone)
     # Opened as is, not through open_current: a check must see the cache as it was left.
     with open_db(db_path, create=False) as store:
-        stale_settings = history.needs_rebuild(store, scheduler)
+        stale_settings = current.needs_rebuild(store, scheduler)
         report = history.check(store, scheduler, repair=repair)
     ok = report.ok or report.repaired
     if as_json:

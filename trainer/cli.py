@@ -38,7 +38,7 @@ class Context:
 
     def open(self, *, create: bool = True, settings=None):
         """Open the database, with every card's schedule in step with the settings in force."""
-        from trainer.history import open_current
+        from trainer.current import open_current
 
         return open_current(self.db_path, settings or self.settings(), create=create, say=say)
 

@@ -8,21 +8,19 @@ recall) are a cache of replaying the card's events, oldest first, through
 so a replay reproduces every cached value bit for bit, fuzz included.
 
 The cache is computed under the settings in force (parameters, retention,
-steps, day start, time zone). When those change, `ensure_current` replays
+steps, day start, time zone). When those change, trainer.current replays
 everything once, so the rule "cache == replay of the log" always holds.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable, Iterable
 
 from trainer.days import from_ms, to_ms
 from trainer.model import DrillAnswer, EventKind, MemoryState, Rating
-from trainer.scheduler import Scheduler
+from trainer.scheduler import Scheduler, fingerprint
 from trainer.store import Store
 from trainer.store import cards as card_table
 from trainer.store import reviews as log
@@ -341,71 +339,3 @@ def check(store: Store, scheduler: Scheduler, *, repair: bool = False) -> CheckR
         _write(store, scheduler, differences, lambda: None)
         report.repaired = True
     return report
-
-
-# -- keeping the cache in step with the settings --------------------------------
-def fingerprint(scheduler: Scheduler) -> str:
-    """What the cache depends on besides the log: the settings that shape scheduling, and the zone."""
-    s = scheduler.settings
-    tz = scheduler.tz
-    zone = getattr(tz, "key", None) or (str(tz) if tz is not None else _machine_zone())
-    shape = {
-        "parameters": list(scheduler.parameters), "retention": s.desired_retention,
-        "learning": list(s.learning_steps), "relearning": list(s.relearning_steps),
-        "maximum": s.maximum_interval, "fuzz": scheduler.fuzz, "day_starts_at": s.day_starts_at, "zone": zone,
-    }
-    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _machine_zone() -> str:
-    from trainer.days import local_zone_name
-
-    name = local_zone_name()
-    if name:
-        return name
-    offset = datetime.now().astimezone().utcoffset() or timedelta(0)
-    return f"local{offset}"
-
-
-def needs_rebuild(store: Store, scheduler: Scheduler) -> bool:
-    return store.meta("schedule") != fingerprint(scheduler) or store.meta("rebuild") is not None
-
-
-def ensure_current(store: Store, scheduler: Scheduler) -> int | None:
-    """Replay everything if the settings or the schema changed since the cache was computed.
-
-    Returns the number of cards whose schedule changed, or None when nothing
-    needed doing. A database with no reviews just records the fingerprint.
-    """
-    if not needs_rebuild(store, scheduler):
-        return None
-    wanted = fingerprint(scheduler)
-    if store.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM reviews)").fetchone()[0]:
-        with store.write():
-            store.set_meta("schedule", wanted)
-            store.set_meta("rebuild", None)
-        return None
-    return rebuild(store, scheduler)
-
-
-def open_current(path, settings, *, create: bool = True, say: Callable[[str], None] = lambda _: None) -> Store:
-    """Open the database with every card's schedule in step with `settings` (see ensure_current).
-
-    A long replay (after an upgrade or a settings change on a big log) is
-    announced through `say` first, so nobody wonders why the start is slow.
-    """
-    from trainer.store import open_db
-
-    store = open_db(path, create=create)
-    try:
-        scheduler = Scheduler(settings, tz=settings.zone)
-        if needs_rebuild(store, scheduler):
-            reviews = store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
-            if reviews > 20_000:
-                say(f"Recomputing every card's schedule from its {reviews:,} reviews "
-                    "(the settings or the trainer version changed); this happens once.")
-            ensure_current(store, scheduler)
-    except BaseException:
-        store.close()
-        raise
-    return store

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from trainer import history, optimize
+from trainer import current, history, optimize
 from trainer.config import Settings, config_path, load_settings
 from trainer.config_file import update_settings_file
 from trainer.days import StudyCalendar, to_utc_text
@@ -146,7 +146,7 @@ def run_optimize(
     """The command: print the scores (and what was saved); return the exit code."""
     settings = load_settings()
     say = lambda message: print(message, file=sys.stderr)  # noqa: E731
-    with history.open_current(db_path, settings, create=False, say=say) as store:
+    with current.open_current(db_path, settings, create=False, say=say) as store:
         # A fit on a damaged log would be rewritten into every schedule: refuse it.
         store.quick_check()
         outcome = optimize_store(store, settings, now, deck=deck, dry_run=dry_run, retention=retention,

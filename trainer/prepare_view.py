@@ -16,7 +16,7 @@ from rich.text import Text
 from trainer import prepare
 from trainer.config import Settings
 from trainer.errors import TrainerError
-from trainer.history import open_current
+from trainer.current import open_current
 from trainer.prepare import Plan
 from trainer.prepare_sim import Comparison, compare
 

@@ -25,6 +25,7 @@ without one sleeps a millisecond.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import zlib
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -372,3 +373,27 @@ class MemoryMath:
     def relearn_answers(self) -> int:
         """Answers a lapse costs beyond the Again itself."""
         return self.relearning_steps
+
+
+# -- what a cached schedule depends on ------------------------------------------
+def fingerprint(scheduler: Scheduler) -> str:
+    """What the cache depends on besides the log: the settings that shape scheduling, and the zone."""
+    s = scheduler.settings
+    tz = scheduler.tz
+    zone = getattr(tz, "key", None) or (str(tz) if tz is not None else _machine_zone())
+    shape = {
+        "parameters": list(scheduler.parameters), "retention": s.desired_retention,
+        "learning": list(s.learning_steps), "relearning": list(s.relearning_steps),
+        "maximum": s.maximum_interval, "fuzz": scheduler.fuzz, "day_starts_at": s.day_starts_at, "zone": zone,
+    }
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _machine_zone() -> str:
+    from trainer.days import local_zone_name
+
+    name = local_zone_name()
+    if name:
+        return name
+    offset = datetime.now().astimezone().utcoffset() or timedelta(0)
+    return f"local{offset}"

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from trainer.config import Settings, bundled_decks_dir
-from trainer.history import open_current
+from trainer.current import open_current
 from trainer.importer import display_path
 from trainer.safe_text import json_text, visible, visible_line
 from trainer.stats import CATEGORIES, StatsReport, compute_stats, stats_to_dict

@@ -5,7 +5,7 @@ The settings file is written inside the database transaction (as its
 and the old schedules in the database. That state never reaches a review:
 the database records the fingerprint of the settings its schedules were
 computed with (meta `schedule`), and every open through
-`history.open_current` (the app, `trainer review`, `stats`, `optimize`)
+`current.open_current` (the app, `trainer review`, `stats`, `optimize`)
 replays the whole log when the settings in force differ. This test kills a
 real process at that point and checks the next start heals it.
 """
@@ -19,12 +19,12 @@ import sys
 from datetime import timedelta, timezone
 from pathlib import Path
 
-from trainer import history
+from trainer import current, history
 from trainer.config import Settings, load_settings
 from trainer.importer import import_paths
 from trainer.model import Rating
 from trainer.optimize import default_parameters
-from trainer.scheduler import Scheduler
+from trainer.scheduler import Scheduler, fingerprint
 from trainer.store import open_db
 
 from conftest import T0
@@ -71,7 +71,7 @@ def build(tmp_path: Path) -> Path:
         for day in range(3):
             for key in keys:
                 history.answer(store, scheduler, key, Rating.GOOD, T0 + timedelta(days=day * 4, minutes=15 * day))
-        history.ensure_current(store, scheduler)
+        current.ensure_current(store, scheduler)
     return db
 
 
@@ -100,8 +100,8 @@ def test_a_kill_between_the_settings_file_and_the_commit_heals_at_the_next_start
 
     # The next start (the app, review, stats and optimize all open this way) replays the log.
     scheduler = Scheduler(settings, tz=settings.zone)
-    with history.open_current(db, settings) as store:
-        assert store.meta("schedule") == history.fingerprint(scheduler) != old_fingerprint
+    with current.open_current(db, settings) as store:
+        assert store.meta("schedule") == fingerprint(scheduler) != old_fingerprint
         report = history.check(store, scheduler)
         assert report.ok and report.reviews == 60
         after = dict(store.conn.execute("SELECT key, due FROM cards"))
@@ -122,6 +122,6 @@ def test_the_same_kill_before_the_file_is_written_changes_nothing(tmp_path, monk
     assert done.returncode == -signal.SIGKILL, done.stderr
     settings = load_settings()
     assert settings.parameters == ()
-    with history.open_current(db, settings) as store:
+    with current.open_current(db, settings) as store:
         assert dict(store.conn.execute("SELECT key, due FROM cards")) == before
         assert history.check(store, Scheduler(settings, tz=settings.zone)).ok

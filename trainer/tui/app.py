@@ -119,7 +119,7 @@ def run_app(
     """
     from contextlib import nullcontext
 
-    from trainer.history import open_current
+    from trainer.current import open_current
     from trainer.session import resolve_deck
 
     with (nullcontext(store) if store is not None else open_current(db_path, settings)) as store:
